@@ -1,0 +1,45 @@
+# currents-sim front door. `make help` lists every target.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+.PHONY: help install run test test-only lint fmt bench load clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed ## create .venv and install the project with its dev tools (idempotent)
+
+run: install ## start the local sandbox (Amplitude + Braze mocks) on $(HOST):$(PORT)
+	$(BIN)/currents-sim serve --host $(HOST) --port $(PORT)
+
+test: lint test-only ## install, lint, then run every test (what CI runs)
+
+test-only: install ## run the test suite without lint
+	$(BIN)/pytest -n 2 -p no:cacheprovider
+
+lint: install ## ruff check + format check, mypy, import contracts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+fmt: install ## format and auto-fix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install ## benchmarks: print figures beside the targets (asserts nothing)
+	$(BIN)/python -m bench
+
+clean: ## remove the venv, caches and reports
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis reports node_modules *.egg-info

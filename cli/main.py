@@ -1,0 +1,73 @@
+"""``currents-sim`` entry point: one sub-command per module, listed in ``COMMANDS``.
+
+Each command module exposes ``HELP`` (one line), ``add_arguments(parser)`` and
+``run(args) -> int``. Modules keep heavy imports (flask, locust, matplotlib) inside ``run`` so
+that ``--help`` stays fast. Exit codes: 0 ok, 1 findings, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from cli.errors import CliError
+
+# Command name -> module. A module not present in this checkout is simply not offered.
+COMMANDS: dict[str, str] = {
+    "transform": "cli.transform",
+    "validate": "cli.validate",
+    "generate": "cli.generate",
+    "serve": "cli.serve",
+    "simulate": "cli.simulate",
+    "load": "cli.load",
+    "cohort-sync": "cli.cohort_sync",
+    "conformance": "cli.conformance",
+}
+
+
+def _available() -> dict[str, ModuleType]:
+    found = {}
+    for name, module in COMMANDS.items():
+        if importlib.util.find_spec(module) is not None:
+            found[name] = importlib.import_module(module)
+    return found
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="currents-sim",
+        description="Braze Currents -> Amplitude: reference transformer, generator, mocks, "
+        "connector simulator, load scenarios.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, module in _available().items():
+        p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args._run(args)
+    except CliError as exc:
+        print(f"currents-sim: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("currents-sim: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error worth a traceback.
+        sys.stderr.close()
+        return 0
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

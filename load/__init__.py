@@ -1,0 +1,1 @@
+"""Locust load scenarios; pure shape/threshold logic lives in modules that never import locust."""
