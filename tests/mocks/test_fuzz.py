@@ -89,10 +89,12 @@ def test_random_json_payloads_and_event_lists(client, payload, path, gzipped):
     _check(client.post(path, data=gzip.compress(data) if gzipped else data, headers=headers))
 
 
+form_values = st.one_of(st.text(max_size=20), json_values.map(lambda v: orjson.dumps(v).decode()))
+form_names = st.sampled_from(["api_key", "identification", "options", "x"])
+
+
 @FUZZ
-@given(fields=st.dictionaries(st.sampled_from(["api_key", "identification", "options", "x"]),
-                              st.one_of(st.text(max_size=20),
-                                        json_values.map(lambda v: orjson.dumps(v).decode()))))  # fmt: skip
+@given(fields=st.dictionaries(form_names, form_values))
 def test_random_identify_forms(client, fields):
     _check(client.post("/identify", data=fields))
     _check(client.post("/groupidentify", data=fields))
