@@ -140,8 +140,10 @@ def throughput() -> None:
           f"{len(flat)} requests in {elapsed:.1f} s, {failed} failed")  # fmt: skip
     print(f"   ingest: {ingested / elapsed:>10,.0f} events/s   (target >= 50,000)")
     print(f"   latency: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
-    print(f"   server CPU: {server_cpu:.1f} s ({ingested / max(server_cpu, 1e-9):,.0f} events per "
-          f"CPU-second; load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")  # fmt: skip
+    per_cpu = ingested / max(server_cpu, 1e-9)
+    load = os.getloadavg()[0]
+    print(f"   server CPU: {server_cpu:.1f} s ({per_cpu:,.0f} events per CPU-second; "
+          f"load average {load:.1f} on {os.cpu_count()} CPUs)")  # fmt: skip
 
 
 def memory() -> None:
