@@ -620,9 +620,8 @@ class CurrentsProvider(BaseProvider):
         event_type = event_type or self.currents_event_type()
         ctx = self.currents_context() if context is None else context
         plan = self._plans.get(event_type) or self._plan(event_type)
-        record = dict(zip(plan.ctx_names, plan.ctx_values(ctx), strict=True))
-        record["event_type"] = event_type
-        record["id"] = self._uuid()
+        record: dict[str, Any] = {"event_type": event_type, "id": self._uuid()}
+        record.update(zip(plan.ctx_names, plan.ctx_values(ctx), strict=True))
         for name, make in plan.required_ctx:
             if record[name] is None:
                 record[name] = make(at)
