@@ -351,6 +351,8 @@ class CurrentsProvider(BaseProvider):
         self._app_group_id = ""
         self._rng: Random | None = None
         self._people: tuple[Context, ...] = ()
+        self._tables: dict[int, tuple[str, ...]] = {}
+        self._json: dict[str, tuple[str, ...]] = {}
 
     def _r(self) -> Random:
         """Faker's per-instance ``Random``; refuses the module-global one Faker starts with."""
@@ -398,7 +400,7 @@ class CurrentsProvider(BaseProvider):
         return str(self.random_element(names))
 
     def currents_platform(self) -> str:
-        return str(self.random_element(self.platforms))
+        return self._weighted(self.platforms)
 
     # --- pools (Faker is called here, once) ---
     def _pool(self, name: str) -> tuple[Any, ...]:
@@ -412,6 +414,9 @@ class CurrentsProvider(BaseProvider):
         domains = tuple(fake.domain_name() for _ in range(24))
         return {
             "words": words,
+            "first_names": tuple(fake.first_name() for _ in range(120)),
+            "last_names": tuple(fake.last_name() for _ in range(120)),
+            "email_domains": tuple(fake.free_email_domain() for _ in range(12)),
             "cities": tuple(fake.city() for _ in range(60)),
             "urls": tuple(f"https://{self._choice(domains)}/{fake.uri_path()}" for _ in range(120)),
             "domains": domains,
@@ -424,6 +429,17 @@ class CurrentsProvider(BaseProvider):
             "subscription_groups": tuple(self._uuid() for _ in range(4)),
         }
 
+    def _weighted(self, weights: OrderedDict[str, float]) -> str:
+        """A weighted pick: ``random_elements``' semantics, from a 200-slot table built once."""
+        table = self._tables.get(id(weights))
+        if table is None:
+            total = sum(weights.values())
+            table = tuple(
+                k for k, w in weights.items() for _ in range(max(1, round(200 * w / total)))
+            )
+            self._tables[id(weights)] = table
+        return str(self._choice(table))
+
     def _pick(self, pool: str) -> Any:
         return self._choice(self._pool(pool))
 
@@ -433,10 +449,10 @@ class CurrentsProvider(BaseProvider):
     # --- users, devices, messages: the context of a journey ---
     def currents_user(self, identity: Identity = "identified") -> Context:
         """A user's profile fields; ``anonymous`` and ``neither`` have no ``external_user_id``."""
-        fake, rnd = self.generator, self._r()
-        first, last = fake.first_name(), fake.last_name()
+        rnd = self._r()
+        first, last = self._pick("first_names"), self._pick("last_names")
         phone = f"+1{rnd.randint(201, 989)}{rnd.randint(200, 999)}{rnd.randrange(10000):04d}"
-        email = f"{first}.{last}{rnd.randrange(100)}@{fake.free_email_domain()}".lower()
+        email = f"{first}.{last}{rnd.randrange(100)}@{self._pick('email_domains')}".lower()
         return {
             "user_id": self.braze_user_id(),
             "external_user_id": self.external_user_id() if identity == "identified" else None,
@@ -447,7 +463,7 @@ class CurrentsProvider(BaseProvider):
             "bsuid": f"US.{rnd.getrandbits(60)}",
             "first_name": first,
             "last_name": last,
-            "gender": self.random_element(self.genders),
+            "gender": self._weighted(self.genders),
             "country": self._choice(self.countries),
             "language": self._choice(self.languages),
             "home_city": self._pick("cities"),
@@ -565,7 +581,7 @@ class CurrentsProvider(BaseProvider):
 
     # --- custom events and purchases ---
     def custom_event_name(self) -> str:
-        return str(self.random_element(self.custom_event_names))
+        return self._weighted(self.custom_event_names)
 
     def custom_event_properties(self, name: str | None = None) -> dict[str, Any]:
         """A property map with strings, numbers, booleans, a list and a nested object."""
@@ -664,10 +680,17 @@ class CurrentsProvider(BaseProvider):
         return _TYPE_MAKERS[f.type](self)
 
     def _v_custom_json(self, at: float) -> str:
-        return orjson.dumps(self.custom_event_properties()).decode()
+        return self._json_pool("custom", self.custom_event_properties)
 
     def _v_purchase_json(self, at: float) -> str:
-        return orjson.dumps(self.purchase_properties()).decode()
+        return self._json_pool("purchase", self.purchase_properties)
+
+    def _json_pool(self, name: str, make: Callable[[], dict[str, Any]]) -> str:
+        """Encoded property maps: 256 made once per provider, then picked (speed)."""
+        pool = self._json.get(name)
+        if pool is None:
+            pool = self._json[name] = tuple(orjson.dumps(make()).decode() for _ in range(256))
+        return str(self._choice(pool))
 
     def _standalone(self, field: str) -> Maker:
         """A value of a context field from a small pool of made-up users and devices."""
@@ -761,7 +784,7 @@ def _price(p: CurrentsProvider) -> Maker:
 
 
 def _currency(p: CurrentsProvider) -> Maker:
-    return lambda at: p.random_element(p.currencies)
+    return lambda at: p._weighted(p.currencies)
 
 
 def _short_url(p: CurrentsProvider) -> Maker:
