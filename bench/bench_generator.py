@@ -53,14 +53,15 @@ def _throughput() -> float:
 
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "events.jsonl"
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         _write_jsonl(generate(THROUGHPUT_EVENTS, seed=1, start=START), str(out), http=False)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         size = out.stat().st_size
     rate = THROUGHPUT_EVENTS / elapsed
     print(
-        f"   flat JSONL to a file: {rate:>10,.0f} events/s   (target >= 100,000 events/s; "
-        f"{THROUGHPUT_EVENTS:,} events, {size / THROUGHPUT_EVENTS:.0f} B/event, one core)"
+        f"   flat JSONL to a file: {rate:>10,.0f} events/s wall, {THROUGHPUT_EVENTS / cpu:,.0f} "
+        f"events per CPU-second   (target >= 100,000 events/s on one core)\n"
+        f"     {THROUGHPUT_EVENTS:,} events, default mix, {size / THROUGHPUT_EVENTS:.0f} B/event"
     )
     return rate
 

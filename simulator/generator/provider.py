@@ -444,7 +444,7 @@ class CurrentsProvider(BaseProvider):
         return self._choice(self._pool(pool))
 
     def _choice(self, values: tuple[Any, ...]) -> Any:
-        return values[int(self._r().random() * len(values))]
+        return values[int((self._rng or self._r()).random() * len(values))]
 
     # --- users, devices, messages: the context of a journey ---
     def currents_user(self, identity: Identity = "identified") -> Context:
@@ -731,16 +731,22 @@ def _const(value: Any) -> Callable[[CurrentsProvider], Maker]:
     return lambda p: lambda at: value
 
 
+def _picker(values: tuple[Any, ...], rng: Random) -> Maker:
+    """A maker picking uniformly from ``values`` (the hot path: one C call and an index)."""
+    size, rand = len(values), rng.random
+    return lambda at: values[int(rand() * size)]
+
+
 def _one_of(attr: str) -> Callable[[CurrentsProvider], Maker]:
-    return lambda p: lambda at: p._choice(getattr(p, attr))
+    return lambda p: _picker(getattr(p, attr), p._r())
 
 
 def _pool(name: str) -> Callable[[CurrentsProvider], Maker]:
-    return lambda p: lambda at: p._pick(name)
+    return lambda p: _picker(p._pool(name), p._r())
 
 
 def _of(values: tuple[Any, ...]) -> Callable[[CurrentsProvider], Maker]:
-    return lambda p: lambda at: p._choice(values)
+    return lambda p: _picker(values, p._r())
 
 
 def _int(lo: int, hi: int) -> Callable[[CurrentsProvider], Maker]:

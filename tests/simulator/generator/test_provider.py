@@ -166,7 +166,7 @@ def test_unseeded_faker_is_refused() -> None:
 
 
 @given(seed=seeds)
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=4, deadline=None)
 def test_same_seed_same_events_and_other_seeds_differ(seed: int) -> None:
     def events(s: int) -> list[dict[str, object]]:
         p = make_provider(s)
