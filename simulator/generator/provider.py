@@ -353,6 +353,7 @@ class CurrentsProvider(BaseProvider):
         self._people: tuple[Context, ...] = ()
         self._tables: dict[int, tuple[str, ...]] = {}
         self._json: dict[str, tuple[str, ...]] = {}
+        self._rows: dict[str, list[tuple[Any, ...]]] = {}  # last row picked, per paired table
 
     def _r(self) -> Random:
         """Faker's per-instance ``Random``; refuses the module-global one Faker starts with."""
@@ -637,7 +638,12 @@ class CurrentsProvider(BaseProvider):
         ctx = self.currents_context() if context is None else context
         plan = self._plans.get(event_type) or self._plan(event_type)
         record: dict[str, Any] = {"event_type": event_type, "id": self._uuid()}
-        record.update(zip(plan.ctx_names, plan.ctx_values(ctx), strict=True))
+        try:
+            record.update(zip(plan.ctx_names, plan.ctx_values(ctx), strict=True))
+        except KeyError as missing_key:
+            raise ValueError(
+                f"context lacks {missing_key}: build it with currents_context()"
+            ) from None
         for name, make in plan.required_ctx:
             if record[name] is None:
                 record[name] = make(at)
@@ -761,8 +767,25 @@ def _bool(share_true: float) -> Callable[[CurrentsProvider], Maker]:
     return lambda p: lambda at: p._r().random() < share_true
 
 
-def _sms_error(index: int) -> Callable[[CurrentsProvider], Maker]:
-    return lambda p: lambda at: p._choice(p.sms_errors)[index]
+def _paired(attr: str, index: int) -> Callable[[CurrentsProvider], Maker]:
+    """Makers for the columns of one table row: the column-0 field picks a row, the others read
+    it, so an event's ``product_id`` and ``price`` (or SMS ``error`` and code) agree. Storage
+    order puts the column-0 field first; a type without it reads the last row picked."""
+
+    def factory(p: CurrentsProvider) -> Maker:
+        table: tuple[tuple[Any, ...], ...] = getattr(p, attr)
+        cell = p._rows.setdefault(attr, [table[0]])
+        if index:
+            return lambda at: cell[0][index]
+        size, rand = len(table), p._r().random
+
+        def pick(at: float) -> Any:
+            cell[0] = table[int(rand() * size)]
+            return cell[0][0]
+
+        return pick
+
+    return factory
 
 
 def _uuid_maker(p: CurrentsProvider) -> Maker:
@@ -779,14 +802,6 @@ def _name_maker(p: CurrentsProvider) -> Maker:
 
 def _earlier(seconds: int) -> Callable[[CurrentsProvider], Maker]:
     return lambda p: lambda at: int(at) - p._r().randint(60, seconds)
-
-
-def _product(p: CurrentsProvider) -> Maker:
-    return lambda at: p._choice(p.products)[0]
-
-
-def _price(p: CurrentsProvider) -> Maker:
-    return lambda at: p._choice(p.products)[1]
 
 
 def _currency(p: CurrentsProvider) -> Maker:
@@ -830,8 +845,8 @@ _MAKERS: dict[str, Callable[[CurrentsProvider], Maker]] = {
     "time_ms": lambda p: lambda at: int(at * 1000),
     "push_token_created_at": _earlier(86400 * 90),
     "push_token_updated_at": _earlier(86400),
-    "product_id": _product,
-    "price": _price,
+    "product_id": _paired("products", 0),
+    "price": _paired("products", 1),
     "currency": _currency,
     "name": lambda p: lambda at: p.custom_event_name(),
     "source": _of(("Organic", "Facebook Ads", "Google Ads", "TikTok", "Apple Search Ads")),
@@ -850,8 +865,8 @@ _MAKERS: dict[str, Callable[[CurrentsProvider], Maker]] = {
     "retry_type": _one_of("retry_types"),
     "abort_log": _pool("sentences"),
     "retry_log": _pool("sentences"),
-    "error": _sms_error(0),
-    "provider_error_code": _sms_error(1),
+    "error": _paired("sms_errors", 0),
+    "provider_error_code": _paired("sms_errors", 1),
     "provider_error_title": _of(("Message undeliverable", "Re-engagement message")),
     "bounce_reason": _one_of("bounce_reasons"),
     "deferral_reason": _one_of("deferral_reasons"),

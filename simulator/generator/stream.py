@@ -16,7 +16,7 @@ None); nothing reads a clock.
 - **Identity**: users are identified (``external_user_id`` + device), anonymous (device only)
   or have neither id (e-mail/SMS-only users, whose events the transformer skips), in the
   requested shares of the population (exact allocation) and of the background journeys.
-- **Device classes** are recoverable from ``device_id`` with ``provider.device_class``:
+- **Device classes** are recoverable from ``device_id`` with ``simulator.generator.device_class``:
   ``normal`` devices have bare UUIDs (well under 1 event/s); ``heavy-<UUID>`` devices are about
   ten times as active; ``misconfigured-<UUID>`` bursts above 30 events/s (Amplitude's 30-second
   average limit); ``quota-<UUID>`` sends steadily enough to pass 500,000 events in 24 hours.
@@ -39,6 +39,7 @@ from simulator.generator.provider import Context, CurrentsProvider, Identity
 IDENTITIES: tuple[Identity, ...] = ("identified", "anonymous", "neither")
 DEFAULT_IDENTITY: dict[Identity, float] = {"identified": 0.8, "anonymous": 0.15, "neither": 0.05}
 CONVERSION = "conversion"  # resolved per message: campaign or Canvas conversion
+ANY_TYPE = "*"  # any catalogue type (the "all" mix), its message on the type's channel
 HOUR = 3600.0
 
 
@@ -184,7 +185,7 @@ JOURNEYS: dict[str, Journey] = {
         kind="canvas",
     ),
     "webhook": Journey((Step(_M + "webhook.Send"),), channel="webhook", device=False),
-    "catalogue": Journey((Step("*"),), channel="push", device=False),  # any type, once
+    "catalogue": Journey((Step(ANY_TYPE),), channel="push", device=False),  # any type, once
 }
 
 _DEFAULT_JOURNEYS = {
@@ -366,10 +367,13 @@ def _schedule(
     seq: Iterator[int],
 ) -> int:
     """Push one journey's events on ``pending``; return how many."""
-    ctx = user
-    if journey.channel is not None:
+    ctx, channel, any_type = user, journey.channel, None
+    if journey.steps[0].event_type == ANY_TYPE:  # pick the type first: its channel follows
+        any_type = provider.currents_event_type()
+        channel = _channel_of(any_type) or channel
+    if channel is not None:
         ctx = dict(user)
-        ctx.update(provider.currents_message(journey.channel, journey.kind))
+        ctx.update(provider.currents_message(channel, journey.kind))
     session: Context | None = {"session_id": provider._uuid()} if journey.session else None
     cur, first, pushed = t0, None, 0
     for step in journey.steps:
@@ -387,20 +391,24 @@ def _schedule(
             extra = session
             if session is not None and step is journey.steps[-1]:
                 extra = {**session, "duration": round(at - first, 3)}
-            event_type = _resolve(provider, step.event_type, ctx)
+            event_type = any_type or _resolve(step.event_type, ctx)
             heapq.heappush(pending, (at, next(seq), event_type, ctx, extra))
             pushed += 1
     return pushed
 
 
-def _resolve(provider: CurrentsProvider, event_type: str, ctx: Context) -> str:
+def _resolve(event_type: str, ctx: Context) -> str:
     if event_type == CONVERSION:
         if ctx.get("campaign_id") is not None:
             return "users.campaigns.Conversion"
         return "users.canvas.Conversion"
-    if event_type == "*":
-        return provider.currents_event_type()
     return event_type
+
+
+def _channel_of(event_type: str) -> str | None:
+    """``users.messages.sms.Send`` -> ``sms``; None for behaviours and storage types."""
+    parts = event_type.split(".")
+    return parts[2] if parts[:2] == ["users", "messages"] else None
 
 
 def _emit(
