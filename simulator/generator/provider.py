@@ -369,7 +369,7 @@ class CurrentsProvider(BaseProvider):
 
     # --- ids ---
     def _uuid(self) -> str:
-        h = f"{self._r().getrandbits(128):032x}"
+        h = f"{(self._rng or self._r()).getrandbits(128):032x}"
         return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
 
     def currents_event_id(self) -> str:
@@ -637,9 +637,9 @@ class CurrentsProvider(BaseProvider):
         event_type = event_type or self.currents_event_type()
         ctx = self.currents_context() if context is None else context
         plan = self._plans.get(event_type) or self._plan(event_type)
-        record: dict[str, Any] = {"event_type": event_type, "id": self._uuid()}
-        try:
-            record.update(zip(plan.ctx_names, plan.ctx_values(ctx), strict=True))
+        record: dict[str, Any] = {"event_type": event_type, "id": self._uuid(), "time": int(at)}
+        try:  # one C-level gather; itemgetter gives exactly one value per name
+            record.update(zip(plan.ctx_names, plan.ctx_values(ctx), strict=False))
         except KeyError as missing_key:
             raise ValueError(
                 f"context lacks {missing_key}: build it with currents_context()"
@@ -667,7 +667,7 @@ class CurrentsProvider(BaseProvider):
             makers=tuple(
                 (f.name, self._maker(f, spec))
                 for f in spec.fields
-                if f.name not in _CONTEXT_SET and f.name != "id"
+                if f.name not in _CONTEXT_SET and f.name not in ("id", "time")
             ),
         )
         self._plans[event_type] = plan

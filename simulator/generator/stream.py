@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterator, Mapping
+from bisect import bisect
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import accumulate, count, islice
 from operator import itemgetter
@@ -324,21 +325,27 @@ def _background(
     pending: list[tuple[float, int, str, Context, Context | None]] = []
     seq = count()
     t, scheduled, emitted = start, 0, 0
-    classes, class_weights = list(shares), list(shares.values())
+    classes, class_cum = list(shares), list(accumulate(shares.values()))
+    rand, pop = rng.random, heapq.heappop
     while scheduled < n:
         remaining = max(end - t, window * 1e-6)
-        t = min(t + rng.expovariate((n - scheduled) / (remaining * mean)), end)
+        t = min(t - math.log(1.0 - rand()) * remaining * mean / (n - scheduled), end)
         while pending and pending[0][0] <= t and emitted < n:
-            yield _emit(provider, heapq.heappop(pending))
+            yield _emit(provider, pop(pending))
             emitted += 1
-        identity = rng.choices(classes, class_weights)[0]
+        identity = _weighted(classes, class_cum, rand)
         names, cum = picks[identity]
-        journey = JOURNEYS[rng.choices(names, cum_weights=cum)[0]]
-        user = rng.choices(population.users[identity], cum_weights=population.weights[identity])
-        scheduled += _schedule(provider, rng, journey, user[0], t, end, pending, seq)
+        journey = JOURNEYS[_weighted(names, cum, rand)]
+        user = _weighted(population.users[identity], population.weights[identity], rand)
+        scheduled += _schedule(provider, rng, journey, user, t, end, pending, seq)
     while pending and emitted < n:
         yield _emit(provider, heapq.heappop(pending))
         emitted += 1
+
+
+def _weighted(items: list[Any], cum: list[float], rand: Callable[[], float]) -> Any:
+    """``random.choices(items, cum_weights=cum)[0]`` without its per-call overhead."""
+    return items[bisect(cum, rand() * cum[-1], 0, len(cum) - 1)]
 
 
 def _journey_picks(
@@ -385,7 +392,8 @@ def _schedule(
             if step.early and rng.random() < step.early:
                 at = rng.uniform(t0, cur)  # recorded before the previous event
             else:
-                cur = min(cur + (rng.expovariate(1 / step.delay) if step.delay else 0.0), end)
+                if step.delay:  # exponential delay with mean step.delay
+                    cur = min(cur - math.log(1.0 - rng.random()) * step.delay, end)
                 at = cur
             first = at if first is None else first
             extra = session
