@@ -6,6 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from mocks.amplitude import cohort_routes
     from mocks.amplitude.routes import bp
 
     app.register_blueprint(bp)
+    cohort_routes.init_app(app, app.extensions["amplitude_model"])

@@ -6,15 +6,15 @@ Partner API ([COH], BRAZE_CURRENTS.md §5.2; the ``amplitude`` path segment is i
 - ``POST /partners/amplitude/cohorts``: name a cohort (``cohort_id``, ``name``, ``created_at``);
 - ``POST /partners/amplitude/cohorts/users``: ``cohort_changes`` (add / ``should_remove``).
 
-Views and control under ``/_mock/braze`` (``client_secret`` selects the workspace; it may be left
-out when the mock has exactly one):
+Views and control under ``/_mock/braze`` (query parameters, no path parameters;
+``client_secret`` selects the workspace and may be left out when the mock has exactly one):
 
 - ``GET /workspaces``; ``POST /workspaces`` ``{client_secret, enabled?, locked?}`` (add or
   update: ``enabled=false`` gives "Partner not enabled...", ``locked=true`` gives 423);
-  ``DELETE /workspaces/<secret>``;
+  ``DELETE /workspaces?client_secret=S``;
 - ``GET /users``; ``POST /users`` ``{users: [{external_id?, device_ids?, aliases?}],
-  generate?: {identified, anonymous, seed}}``; ``DELETE /users/<braze_id>``;
-- ``GET /cohorts``; ``GET /cohorts/<cohort_id>/members``;
+  generate?: {identified, anonymous, seed}}``; ``DELETE /users?braze_id=B``;
+- ``GET /cohorts``; ``GET /members?cohort_id=C``;
 - ``GET /requests`` (``cohort_id`` filter): every partner request received, with its status,
   ids, data points and what it changed (ids ignored, with reasons);
 - ``POST /reset`` ``{client_secret?}``: forget cohorts, counters and requests (users stay).
@@ -126,8 +126,11 @@ def put_workspace() -> Response:
         return _ok(_summary(workspace), 201)
 
 
-@admin_bp.delete("/workspaces/<secret>")
-def delete_workspace(secret: str) -> Response:
+@admin_bp.delete("/workspaces")
+def delete_workspace() -> Response:
+    secret = request.args.get("client_secret")
+    if not secret:
+        raise BrazeAdminError("client_secret is required")
     _model().revoke_client_secret(secret)
     return _ok({"deleted": secret})
 
@@ -194,8 +197,11 @@ def add_users() -> Response:
         return _ok({"added": added, "generated": generated, "users": len(workspace.users)}, 201)
 
 
-@admin_bp.delete("/users/<braze_id>")
-def delete_user(braze_id: str) -> Response:
+@admin_bp.delete("/users")
+def delete_user() -> Response:
+    braze_id = request.args.get("braze_id")
+    if not braze_id:
+        raise BrazeAdminError("braze_id is required")
     with _model().lock:
         workspace = _workspace()
         user = workspace.users.remove(braze_id)
@@ -226,8 +232,9 @@ def cohorts() -> Response:
         )
 
 
-@admin_bp.get("/cohorts/<cohort_id>/members")
-def members(cohort_id: str) -> Response:
+@admin_bp.get("/members")
+def members() -> Response:
+    cohort_id = request.args.get("cohort_id", "")
     with _model().lock:
         workspace = _workspace()
         if cohort_id not in workspace.cohorts:

@@ -189,9 +189,7 @@ def _fail(run: Run, reason: str) -> Run:
     return run
 
 
-def _chunks(
-    removes: list[Identity], adds: list[Identity]
-) -> Iterator[tuple[bool, list[Identity]]]:
+def _chunks(removes: list[Identity], adds: list[Identity]) -> Iterator[tuple[bool, list[Identity]]]:
     for remove, ids in ((True, removes), (False, adds)):
         for i in range(0, len(ids), MAX_IDS):
             yield remove, ids[i : i + MAX_IDS]

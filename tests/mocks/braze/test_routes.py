@@ -43,7 +43,7 @@ def test_name_then_members_are_visible_in_the_views(braze_client: FlaskClient) -
     cohorts = braze_client.get("/_mock/braze/cohorts").json["cohorts"]
     expected = {"cohort_id": "c1", "name": "Buyers", "display_name": "[Amplitude] Buyers: c1"}
     assert cohorts == [{**expected, "created_at": "2024-05-01T10:00:00Z", "size": 2}]
-    members = braze_client.get("/_mock/braze/cohorts/c1/members").json
+    members = braze_client.get("/_mock/braze/members?cohort_id=c1").json
     assert {m["external_id"] for m in members["members"]} == {"user-1", None}
     received = braze_client.get("/_mock/braze/requests?cohort_id=c1").json
     assert [r["endpoint"] for r in received["requests"]] == ["cohorts", "cohorts/users"]
@@ -111,11 +111,11 @@ def test_new_workspace_and_generated_users(braze_client: FlaskClient) -> None:
 
 def test_deleting_a_user_removes_it_from_cohorts(braze_client: FlaskClient) -> None:
     post_changes(braze_client, {"user_ids": ["user-1"]})
-    braze_id = braze_client.get("/_mock/braze/cohorts/c1/members").json["members"][0]["braze_id"]
-    assert braze_client.delete(f"/_mock/braze/users/{braze_id}").status_code == 200
-    assert braze_client.get("/_mock/braze/cohorts/c1/members").json["size"] == 0
+    braze_id = braze_client.get("/_mock/braze/members?cohort_id=c1").json["members"][0]["braze_id"]
+    assert braze_client.delete(f"/_mock/braze/users?braze_id={braze_id}").status_code == 200
+    assert braze_client.get("/_mock/braze/members?cohort_id=c1").json["size"] == 0
     post_changes(braze_client, {"user_ids": ["user-1"]})
-    assert braze_client.get("/_mock/braze/cohorts/c1/members").json["size"] == 0
+    assert braze_client.get("/_mock/braze/members?cohort_id=c1").json["size"] == 0
 
 
 def test_admin_errors_are_400(braze_client: FlaskClient) -> None:
@@ -123,5 +123,15 @@ def test_admin_errors_are_400(braze_client: FlaskClient) -> None:
         "code": 400,
         "error": "external_id must be a string",
     }
-    assert braze_client.get("/_mock/braze/cohorts/none/members").status_code == 400
+    assert braze_client.get("/_mock/braze/members?cohort_id=none").status_code == 400
     assert braze_client.post("/_mock/braze/reset", json={}).json == {"reset": "all"}
+
+
+def test_create_app_serves_braze_on_the_amplitude_clock(client: FlaskClient) -> None:
+    """One app, one port: the Braze paths live beside Amplitude's and share its mock clock."""
+    client.post("/_mock/braze/users", json={"users": [{"external_id": "user-1"}]})
+    client.post("/_mock/clock", json={"advance_s": 60})
+    assert post_changes(client, {"user_ids": ["user-1"]}).status_code == 200
+    entry = client.get("/_mock/braze/requests").json["requests"][0]
+    assert entry["time"] == client.get("/_mock/clock").json["now_ms"]
+    assert entry["time"] == 1_700_000_060_000
