@@ -1,6 +1,6 @@
 """In-process adapters: the sync model talking straight to the models (no HTTP), so simulated
-days run in milliseconds. ``BrazeTarget`` wraps ``simulator.braze.BrazeModel``; the Amplitude
-source is ``simulator.amplitude.cohorts.CohortSourceAdapter``.
+days run in milliseconds. ``AmplitudeSource`` reads ``simulator.amplitude.cohort_api.CohortApi``;
+``BrazeTarget`` calls ``simulator.braze.BrazeModel``.
 """
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.amplitude.cohort_api import CohortApi
 from simulator.braze import BrazeModel, Reply
-from simulator.cohorts.sync import Outcome
+from simulator.cohorts.sync import Identity, Outcome, Snapshot, SourceError, identity
 
 
 def outcome(reply: Reply) -> Outcome:
@@ -34,3 +35,24 @@ class BrazeTarget:
     def change_users(self, cohort_id: str, changes: list[dict[str, Any]]) -> Outcome:
         body = {**self._auth(), "cohort_id": cohort_id, "cohort_changes": changes}
         return outcome(self.model.change_users(body))
+
+
+@dataclass
+class AmplitudeSource:
+    """A ``CohortSource`` reading a project's cohort straight from the Amplitude model."""
+
+    api: CohortApi
+    api_key: str
+
+    def snapshot(self, cohort_id: str) -> Snapshot:
+        model = self.api.model
+        with model.lock:
+            if not model.key_valid(self.api_key):
+                raise SourceError(f"invalid API key {self.api_key}")
+            cohort = self.api.project(self.api_key).cohorts.get(cohort_id)
+            people = self.api.members(self.api_key, cohort_id)
+            if cohort is None or people is None:
+                raise SourceError(f"cohort {cohort_id} not found")
+            found = (identity(p.user_id, p.device_id) for p in people)
+            members: frozenset[Identity] = frozenset(i for i in found if i is not None)
+            return Snapshot(cohort_id, cohort.name, cohort.created_at, members)
