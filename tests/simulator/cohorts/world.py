@@ -69,8 +69,8 @@ class World:
 
     def change(self, persons: list[Identity], operation: str) -> None:
         ids = [str(self.amp_id(p)) for p in persons]
-        body = {"cohort_id": self.cohort_id,
-                "memberships": [{"ids": ids, "id_type": "BY_ID", "operation": operation}]}  # fmt: skip
+        membership = {"ids": ids, "id_type": "BY_ID", "operation": operation}
+        body = {"cohort_id": self.cohort_id, "memberships": [membership]}
         assert self.api.membership(KEY, body).status == 200
 
     def amplitude_members(self) -> set[Identity]:
