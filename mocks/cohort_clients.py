@@ -101,9 +101,10 @@ class HttpBrazeTarget:
         auth = {"partner_api_key": self.partner_api_key, "client_secret": self.client_secret}
         try:
             reply = self.session.post(
-                f"{self.base_url}/partners/amplitude{path}", json={**auth, **body},
+                f"{self.base_url}/partners/amplitude{path}",
+                json={**auth, **body},
                 timeout=TIMEOUT_S,
-            )  # fmt: skip
+            )
         except requests.RequestException as exc:
             return Outcome(False, 0, f"{type(exc).__name__}: {exc}")
         try:
@@ -113,8 +114,9 @@ class HttpBrazeTarget:
         return Outcome(reply.status_code == 200, reply.status_code, message)
 
     def name_cohort(self, cohort_id: str, name: str, created_at: str) -> Outcome:
-        return self._post("/cohorts", {"cohort_id": cohort_id, "name": name,
-                                       "created_at": created_at})  # fmt: skip
+        return self._post(
+            "/cohorts", {"cohort_id": cohort_id, "name": name, "created_at": created_at}
+        )
 
     def change_users(self, cohort_id: str, changes: list[dict[str, Any]]) -> Outcome:
         return self._post("/cohorts/users", {"cohort_id": cohort_id, "cohort_changes": changes})

@@ -240,8 +240,9 @@ def members() -> Response:
         if cohort_id not in workspace.cohorts:
             raise BrazeAdminError(f"no cohort {cohort_id!r} in this workspace")
         found = workspace.members_of(cohort_id)
-        return _ok({"cohort_id": cohort_id, "size": len(found),
-                    "members": [u.to_dict() for u in found]})  # fmt: skip
+        return _ok(
+            {"cohort_id": cohort_id, "size": len(found), "members": [u.to_dict() for u in found]}
+        )
 
 
 @admin_bp.get("/requests")

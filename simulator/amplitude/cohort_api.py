@@ -61,8 +61,16 @@ def api_error(status: int, message: str, kind: str = "invalid_request", **meta: 
 
 
 def forbidden() -> ApiResult:
-    return ApiResult(403, {"error": {"http_code": 403, "type": "unspecified",
-                                     "metadata": {"details": BAD_CREDENTIALS}}})  # fmt: skip
+    return ApiResult(
+        403,
+        {
+            "error": {
+                "http_code": 403,
+                "type": "unspecified",
+                "metadata": {"details": BAD_CREDENTIALS},
+            }
+        },
+    )
 
 
 class CohortApi:
@@ -144,8 +152,9 @@ class CohortApi:
     def list_cohorts(self, api_key: str) -> ApiResult:
         with self.model.lock:
             state = self.project(api_key)
-            return ApiResult(200, {"cohorts": [self._render(api_key, c)
-                                               for c in state.cohorts.values()]})  # fmt: skip
+            return ApiResult(
+                200, {"cohorts": [self._render(api_key, c) for c in state.cohorts.values()]}
+            )
 
     def _render(self, api_key: str, cohort: Cohort) -> dict[str, Any]:
         now_s = int(self.model.clock.now())
@@ -248,12 +257,21 @@ class CohortApi:
                 cohort = state.cohorts[existing]
                 cohort.name, cohort.members, cohort.last_mod = body["name"], set(keys), now
             else:
-                cohort = Cohort(state.new_id(api_key, "cohort"), body["name"], now,
-                                owner=body["owner"], published=body["published"],
-                                members=set(keys), last_mod=now)  # fmt: skip
+                cohort = Cohort(
+                    state.new_id(api_key, "cohort"),
+                    body["name"],
+                    now,
+                    owner=body["owner"],
+                    published=body["published"],
+                    members=set(keys),
+                    last_mod=now,
+                )
                 state.cohorts[cohort.id] = cohort
-            meta = {"matched": len(keys), "totals": len(body["ids"]),
-                    "invalid_ids_sample": invalid[:10]}  # fmt: skip
+            meta = {
+                "matched": len(keys),
+                "totals": len(body["ids"]),
+                "invalid_ids_sample": invalid[:10],
+            }
             return ApiResult(200, {"cohortId": cohort.id, "metadata": meta})
 
     def membership(self, api_key: str, body: Any) -> ApiResult:
@@ -280,16 +298,20 @@ class CohortApi:
                     cohort.members.update(keys)
                 else:
                     cohort.members.difference_update(keys)
-                results.append({"skipped_ids": invalid, "id_type": m["id_type"],
-                                "operation": m["operation"]})  # fmt: skip
+                results.append(
+                    {"skipped_ids": invalid, "id_type": m["id_type"], "operation": m["operation"]}
+                )
             cohort.last_mod = self.model.clock.now()
             return ApiResult(200, {"cohort_id": cohort.id, "memberships_result": results})
 
 
 def _status(download: Download) -> ApiResult:
     done = download.csv is not None
-    body = {"request_id": download.request_id, "cohort_id": download.cohort_id,
-            "async_status": "JOB COMPLETED" if done else "JOB INPROGRESS"}  # fmt: skip
+    body = {
+        "request_id": download.request_id,
+        "cohort_id": download.cohort_id,
+        "async_status": "JOB COMPLETED" if done else "JOB INPROGRESS",
+    }
     return ApiResult(200 if done else 202, body)
 
 
@@ -321,8 +343,14 @@ def _resolve(state: ProjectCohorts, kind: str, ids: list[Any]) -> tuple[list[str
 def _check_upload(body: Any) -> str | None:
     if not isinstance(body, dict):
         return "Request body must be a JSON object"
-    wanted = (("name", str), ("app_id", int), ("id_type", str), ("ids", list), ("owner", str),
-              ("published", bool))  # fmt: skip
+    wanted = (
+        ("name", str),
+        ("app_id", int),
+        ("id_type", str),
+        ("ids", list),
+        ("owner", str),
+        ("published", bool),
+    )
     for name, kind in wanted:
         if not isinstance(body.get(name), kind):
             return f"Missing or invalid field: {name}"

@@ -102,8 +102,12 @@ class DidEvent:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": "did_event", "event_type": self.event_type, "days": self.days,
-                "min_count": self.min_count}  # fmt: skip
+        return {
+            "type": "did_event",
+            "event_type": self.event_type,
+            "days": self.days,
+            "min_count": self.min_count,
+        }
 
 
 @dataclass(frozen=True)
@@ -192,9 +196,11 @@ class ProjectCohorts:
         return digest[:7] if kind == "cohort" else digest[:16]
 
     def members(self, cohort: Cohort, props: Any, now: float) -> list[Person]:
-        keys = cohort.members if cohort.rule is None else cohort.rule.members(
-            self.activity, props, now
-        )  # fmt: skip
+        keys = (
+            cohort.members
+            if cohort.rule is None
+            else cohort.rule.members(self.activity, props, now)
+        )
         found = (self.activity.persons.get(k) for k in keys)
         return sorted((p for p in found if p is not None), key=lambda p: p.amplitude_id)
 

@@ -324,8 +324,11 @@ def populate(
 
     Ids are long enough for Amplitude (at least 5 characters, AMPLITUDE_API.md §2.5).
     """
-    made: dict[str, list[str]] = {"external_ids": [], "anonymous_device_ids": [],
-                                  "identified_device_ids": []}  # fmt: skip
+    made: dict[str, list[str]] = {
+        "external_ids": [],
+        "anonymous_device_ids": [],
+        "identified_device_ids": [],
+    }
     for _ in range(identified):
         external_id, device_id = f"{prefix}user-{rng.getrandbits(40):010x}", _device(rng)
         registry.add(external_id=external_id, device_ids=[device_id])

@@ -16,8 +16,13 @@ def basic(key: str = KEY, secret: str = SECRET) -> dict[str, str]:
 
 
 def identify(client: FlaskClient, user_id: str, **props: object) -> None:
-    event = {"event_type": "$identify", "user_id": user_id, "device_id": f"dev-{user_id}",
-             "insert_id": f"ins-{user_id}", "user_properties": {"$set": props}}  # fmt: skip
+    event = {
+        "event_type": "$identify",
+        "user_id": user_id,
+        "device_id": f"dev-{user_id}",
+        "insert_id": f"ins-{user_id}",
+        "user_properties": {"$set": props},
+    }
     reply = client.post("/2/httpapi", data=orjson.dumps({"api_key": KEY, "events": [event]}))
     assert reply.status_code == 200
 
@@ -27,9 +32,12 @@ def test_download_flow_over_http(client: FlaskClient) -> None:
     identify(client, "user-a", plan="pro")
     made = client.post(
         "/_mock/amplitude/cohorts",
-        json={"api_key": KEY, "name": "Pro", "rule": {"type": "user_property",
-                                                       "property": "plan", "value": "pro"}},
-    )  # fmt: skip
+        json={
+            "api_key": KEY,
+            "name": "Pro",
+            "rule": {"type": "user_property", "property": "plan", "value": "pro"},
+        },
+    )
     cohort_id = made.json["id"]
     listed = client.get("/api/3/cohorts", headers=basic()).json["cohorts"]
     assert [(c["id"], c["size"]) for c in listed] == [(cohort_id, 1)]
@@ -60,12 +68,20 @@ def test_upload_membership_and_profile_over_http(client: FlaskClient) -> None:
     client.post("/_mock/amplitude/secrets", json={"api_key": KEY, "secret_key": SECRET})
     identify(client, "user-a", plan="pro")
     identify(client, "user-b", plan="free")
-    body = {"name": "VIP", "app_id": 1, "id_type": "BY_USER_ID", "ids": ["user-a"],
-            "owner": "qa@example.com", "published": True}  # fmt: skip
+    body = {
+        "name": "VIP",
+        "app_id": 1,
+        "id_type": "BY_USER_ID",
+        "ids": ["user-a"],
+        "owner": "qa@example.com",
+        "published": True,
+    }
     uploaded = client.post("/api/3/cohorts/upload", json=body, headers=basic())
     cohort_id = uploaded.json["cohortId"]
-    change = {"cohort_id": cohort_id, "memberships": [
-        {"ids": ["user-b"], "id_type": "BY_NAME", "operation": "ADD"}]}  # fmt: skip
+    change = {
+        "cohort_id": cohort_id,
+        "memberships": [{"ids": ["user-b"], "id_type": "BY_NAME", "operation": "ADD"}],
+    }
     assert client.post("/api/3/cohorts/membership", json=change, headers=basic()).status_code == 200
     profile = client.get(
         "/v1/userprofile?user_id=user-b&get_amp_props=true&get_cohort_ids=true",

@@ -24,16 +24,27 @@ def api(model: AmplitudeModel) -> CohortApi:
 
 def seen(model: AmplitudeModel, *user_ids: str, event_type: str = "Played", at_ms: int) -> None:
     events = [
-        make_event(hash((u, event_type, at_ms)) % 10**6, user_id=u, device_id=f"dev-{u}",
-                   event_type=event_type, time=at_ms)
+        make_event(
+            hash((u, event_type, at_ms)) % 10**6,
+            user_id=u,
+            device_id=f"dev-{u}",
+            event_type=event_type,
+            time=at_ms,
+        )
         for u in user_ids
-    ]  # fmt: skip
+    ]
     assert upload(model, events).status == 200
 
 
 def upload_body(ids: list[Any], **over: Any) -> dict[str, Any]:
-    body = {"name": "Buyers", "app_id": 1, "id_type": "BY_USER_ID", "ids": ids,
-            "owner": "qa@example.com", "published": True}  # fmt: skip
+    body = {
+        "name": "Buyers",
+        "app_id": 1,
+        "id_type": "BY_USER_ID",
+        "ids": ids,
+        "owner": "qa@example.com",
+        "published": True,
+    }
     return {**body, **over}
 
 
@@ -94,14 +105,21 @@ def test_did_event_rule_is_recomputed_on_the_clock(
 def test_user_property_rule_follows_identify(
     model: AmplitudeModel, api: CohortApi, clock: ManualClock
 ) -> None:
-    ident = make_event(1, event_type="$identify", user_id="user-a", device_id="dev-a",
-                       user_properties={"$set": {"plan": "pro"}})  # fmt: skip
+    ident = make_event(
+        1,
+        event_type="$identify",
+        user_id="user-a",
+        device_id="dev-a",
+        user_properties={"$set": {"plan": "pro"}},
+    )
     assert upload(model, [ident]).status == 200
-    cohort_id = api.define(KEY, "Pro", {"type": "user_property", "property": "plan",
-                                        "value": "pro"}).body["id"]  # fmt: skip
+    cohort_id = api.define(
+        KEY, "Pro", {"type": "user_property", "property": "plan", "value": "pro"}
+    ).body["id"]
     assert user_ids(api, cohort_id) == {"user-a"}
-    downgrade = make_event(2, event_type="$identify", user_id="user-a",
-                           user_properties={"$set": {"plan": "free"}})  # fmt: skip
+    downgrade = make_event(
+        2, event_type="$identify", user_id="user-a", user_properties={"$set": {"plan": "free"}}
+    )
     upload(model, [downgrade])
     assert user_ids(api, cohort_id) == set()
 
@@ -116,8 +134,13 @@ def test_bad_rules_are_400(api: CohortApi, rule: Any) -> None:
 def test_download_flow_202_then_200_then_csv_with_header(
     model: AmplitudeModel, api: CohortApi, clock: ManualClock
 ) -> None:
-    ident = make_event(1, event_type="$identify", user_id="user-a", device_id="dev-a",
-                       user_properties={"$set": {"plan": "pro"}})  # fmt: skip
+    ident = make_event(
+        1,
+        event_type="$identify",
+        user_id="user-a",
+        device_id="dev-a",
+        user_properties={"$set": {"plan": "pro"}},
+    )
     upload(model, [ident])
     cohort_id = api.upload(KEY, upload_body(["user-a"])).body["cohortId"]
     requested = api.request_download(KEY, cohort_id, ["plan"])
@@ -139,8 +162,19 @@ def test_list_cohorts_has_the_documented_fields(model: AmplitudeModel, api: Coho
     api.define(KEY, "Any", {"type": "did_event", "event_type": "E", "days": 1})
     listed = api.list_cohorts(KEY).body["cohorts"]
     assert len(listed) == 1
-    for name in ("appId", "archived", "definition", "id", "name", "size", "lastComputed",
-                 "createdAt", "owners", "published", "syncMetadata"):  # fmt: skip
+    for name in (
+        "appId",
+        "archived",
+        "definition",
+        "id",
+        "name",
+        "size",
+        "lastComputed",
+        "createdAt",
+        "owners",
+        "published",
+        "syncMetadata",
+    ):
         assert name in listed[0]
 
 
@@ -151,8 +185,13 @@ def _basic(key: str, secret: str) -> str:
 def test_user_profile_returns_identify_properties_and_cohort_ids(
     model: AmplitudeModel, api: CohortApi, clock: ManualClock
 ) -> None:
-    ident = make_event(1, event_type="$identify", user_id="user-a", device_id="dev-a",
-                       user_properties={"$set": {"plan": "pro", "age": 41}})  # fmt: skip
+    ident = make_event(
+        1,
+        event_type="$identify",
+        user_id="user-a",
+        device_id="dev-a",
+        user_properties={"$set": {"plan": "pro", "age": 41}},
+    )
     upload(model, [ident])
     seen(model, "user-b", at_ms=int(clock.now() * 1000))
     in_it = api.upload(KEY, upload_body(["user-a"])).body["cohortId"]
@@ -165,7 +204,10 @@ def test_user_profile_returns_identify_properties_and_cohort_ids(
         assert data["amp_props"] == {"plan": "pro", "age": 41}
         assert data["cohort_ids"] == [in_it]
         assert (data["user_id"], data["device_id"], data["recommendations"]) == (
-            "user-a", "dev-a", None)  # fmt: skip
+            "user-a",
+            "dev-a",
+            None,
+        )
     plain = user_profile(api, "Api-Key secret-0001", {"user_id": "user-a"}).body["userData"]
     assert (plain["amp_props"], plain["cohort_ids"]) == (None, None)
 

@@ -26,8 +26,9 @@ class World:
     persons: list[Identity] = field(default_factory=list)
 
     @classmethod
-    def build(cls, clock: ManualClock, *, braze_users: int = 20, amp_only: int = 5,
-              anonymous: int = 10) -> World:  # fmt: skip
+    def build(
+        cls, clock: ManualClock, *, braze_users: int = 20, amp_only: int = 5, anonymous: int = 10
+    ) -> World:
         amplitude = AmplitudeModel(clock, seed=0)
         api = CohortApi(amplitude)
         braze = BrazeModel(clock)
@@ -45,8 +46,14 @@ class World:
         persons += [("device_ids", f"idev-{i:05d}") for i in range(min(3, braze_users))]
         world = cls(clock, amplitude, api, braze, "", persons)
         world.ingest(persons)
-        body = {"name": "Buyers", "app_id": 1, "id_type": "BY_USER_ID", "ids": [],
-                "owner": "qa", "published": True}  # fmt: skip
+        body = {
+            "name": "Buyers",
+            "app_id": 1,
+            "id_type": "BY_USER_ID",
+            "ids": [],
+            "owner": "qa",
+            "published": True,
+        }
         world.cohort_id = api.upload(KEY, body).body["cohortId"]
         return world
 
@@ -62,8 +69,9 @@ class World:
     def amp_id(self, person: Identity) -> int:
         kind, value = person
         activity = self.api.project(KEY).activity
-        found = activity.find(user_id=value) if kind == "user_ids" else activity.find(
-            device_id=value)  # fmt: skip
+        found = (
+            activity.find(user_id=value) if kind == "user_ids" else activity.find(device_id=value)
+        )
         assert found is not None
         return found.amplitude_id
 
