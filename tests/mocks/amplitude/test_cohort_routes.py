@@ -92,3 +92,27 @@ def test_upload_membership_and_profile_over_http(client: FlaskClient) -> None:
     assert profile.json["userData"]["cohort_ids"] == [cohort_id]
     denied = client.get("/v1/userprofile?user_id=user-b", headers={"Authorization": "Api-Key x"})
     assert (denied.status_code, denied.get_data(as_text=True)) == (401, "Invalid Api-Key")
+
+
+def test_profile_reflects_the_form_encoded_identify_api(client: FlaskClient) -> None:
+    client.post("/_mock/amplitude/secrets", json={"api_key": KEY, "secret_key": SECRET})
+    identification = orjson.dumps(
+        {"user_id": "user-f", "user_properties": {"$set": {"tier": "gold"}, "$add": {"logins": 2}}}
+    ).decode()
+    reply = client.post("/identify", data={"api_key": KEY, "identification": identification})
+    assert reply.status_code == 200
+    made = client.post(
+        "/_mock/amplitude/cohorts",
+        json={
+            "api_key": KEY,
+            "name": "Gold",
+            "rule": {"type": "user_property", "property": "tier", "value": "gold"},
+        },
+    )
+    profile = client.get(
+        "/v1/userprofile",
+        query_string={"user_id": "user-f", "get_amp_props": "true", "get_cohort_ids": "true"},
+        headers=basic(),
+    ).json["userData"]
+    assert profile["amp_props"] == {"tier": "gold", "logins": 2}
+    assert profile["cohort_ids"] == [made.json["id"]]
