@@ -36,6 +36,50 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--threads", type=int, default=16, help="server threads (default 16)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the probabilistic faults")
+    add_cohort_arguments(parser)
+
+
+def add_cohort_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of the cohort side: Amplitude secret keys, Braze partner key and secrets."""
+    parser.add_argument(
+        "--secret-key",
+        action="append",
+        default=[],
+        metavar="API_KEY:SECRET",
+        help="an Amplitude project's secret key (cohort API Basic auth, profile API Api-Key "
+        "auth); repeatable. Without one, any secret goes with any key (sandbox)",
+    )
+    parser.add_argument(
+        "--braze-partner-key",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="Braze partner_api_key accepted by /partners/amplitude/* (repeatable; "
+        "default currents-sim-partner-key)",
+    )
+    parser.add_argument(
+        "--braze-client-secret",
+        action="append",
+        default=[],
+        metavar="SECRET",
+        help="Braze client_secret (data import key), one workspace each (repeatable; "
+        "default currents-sim-client-secret)",
+    )
+
+
+def cohort_config(args: argparse.Namespace) -> dict[str, object]:
+    """``create_app`` config of the cohort options."""
+    secrets = {}
+    for pair in args.secret_key:
+        api_key, sep, secret = pair.partition(":")
+        if not sep or not api_key or not secret:
+            raise CliError(f"--secret-key must be API_KEY:SECRET (got {pair!r})")
+        secrets[api_key] = secret
+    return {
+        "SECRET_KEYS": secrets,
+        "BRAZE_PARTNER_KEYS": args.braze_partner_key,
+        "BRAZE_CLIENT_SECRETS": args.braze_client_secret,
+    }
 
 
 def _positive(name: str, value: int | None) -> None:
@@ -72,13 +116,20 @@ def run(args: argparse.Namespace) -> int:
     # load tests, where a queue is expected.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
-    app = create_app({"API_KEYS": args.api_key, "LIMITS": overrides}, seed=args.seed)
+    config = {"API_KEYS": args.api_key, "LIMITS": overrides, **cohort_config(args)}
+    app = create_app(config, seed=args.seed)
     try:
         server = Server(app, args.host, args.port, threads=args.threads)
     except OSError as exc:
         raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     print(server.url, flush=True)
     keys = ", ".join(args.api_key) if args.api_key else "any (sandbox)"
+    print(
+        f"currents-sim: Braze cohort import on {server.url}/partners/amplitude/cohorts[/users] "
+        f"(admin {server.url}/_mock/braze/...)",
+        file=sys.stderr,
+        flush=True,
+    )
     print(
         f"currents-sim: Amplitude mock on {server.url} (POST /2/httpapi, /batch, /identify, "
         f"/groupidentify; admin {server.url}/_mock/openapi.json); keys: {keys}",

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from simulator.amplitude import errors, journal, throttle
+from simulator.amplitude.cohorts import ProjectCohorts
 from simulator.amplitude.dedupe import Dedupe
 from simulator.amplitude.errors import UploadResult
 from simulator.amplitude.faults import Fault, Faults
@@ -39,12 +40,14 @@ class Backend:
         self.dedupe = Dedupe(limits.dedupe_s)
         self.properties = Properties()
         self.throttled_at: dict[tuple[str, str], float] = {}
+        self.cohorts = ProjectCohorts()  # simulator.amplitude.cohort_api
 
     def reset(self) -> None:
         self.windows.clear()
         self.dedupe.clear()
         self.properties.clear()
         self.throttled_at.clear()
+        self.cohorts.clear()
 
     def throttled_now(self, now: float, window_s: float) -> dict[str, list[str]]:
         """Ids answered 429 within the last window, by kind."""

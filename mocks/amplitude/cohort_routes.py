@@ -1,0 +1,137 @@
+"""Amplitude's cohort and profile routes, serving ``simulator.amplitude.cohort_api``.
+
+- ``GET /api/3/cohorts``, ``GET /api/5/cohorts/request/<cohort_id>`` (202),
+  ``GET /api/5/cohorts/request-status/<request_id>`` (202, then 200),
+  ``GET /api/5/cohorts/request/<request_id>/file`` (CSV), ``POST /api/3/cohorts/upload``,
+  ``POST /api/3/cohorts/membership``: HTTP Basic ``api_key:secret_key`` (AMPLITUDE_API.md §8);
+- ``GET /v1/userprofile``: ``Authorization: Api-Key <secret>`` or Basic (§7);
+- mock only: ``POST /_mock/amplitude/cohorts`` ``{api_key, name, rule}`` defines a behavioral
+  cohort; ``GET``/``POST /_mock/amplitude/secrets`` ``{api_key, secret_key}`` registers the
+  secret key of a project (needed for ``Api-Key`` auth; config ``SECRET_KEYS``, a mapping).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from flask import Blueprint, Flask, Response, current_app, request
+
+from simulator.amplitude import AmplitudeModel
+from simulator.amplitude.cohort_api import ApiResult, CohortApi, api_error, forbidden
+from simulator.amplitude.profiles import user_profile
+
+EXTENSION = "amplitude_cohorts"
+bp = Blueprint("amplitude_cohorts", __name__)
+admin_bp = Blueprint("amplitude_cohorts_admin", __name__, url_prefix="/_mock/amplitude")
+
+
+def init_app(app: Flask, model: AmplitudeModel) -> CohortApi:
+    api = CohortApi(
+        model,
+        app.config.get("SECRET_KEYS") or {},
+        polls_before_done=int(app.config.get("COHORT_POLLS_BEFORE_DONE", 1)),
+    )
+    app.extensions[EXTENSION] = api
+    app.register_blueprint(bp)
+    app.register_blueprint(admin_bp)
+    return api
+
+
+def cohort_api_of(app: Flask) -> CohortApi:
+    found: CohortApi = app.extensions[EXTENSION]
+    return found
+
+
+def _api() -> CohortApi:
+    return cohort_api_of(current_app)
+
+
+def _respond(result: ApiResult) -> Response:
+    if result.text is not None:
+        return Response(result.text, status=result.status, mimetype=result.mimetype)
+    return Response(orjson.dumps(result.body), status=result.status, mimetype=result.mimetype)
+
+
+def _basic() -> str | None:
+    """The project of a valid Basic pair, else None."""
+    auth = request.authorization
+    if auth is None or auth.type != "basic":
+        return None
+    api_key, secret = auth.username, auth.password
+    return api_key if _api().check_pair(api_key, secret) else None
+
+
+def _json() -> Any:
+    try:
+        return orjson.loads(request.get_data())
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _with_project(call: Any) -> Response:
+    project = _basic()
+    return _respond(forbidden() if project is None else call(project))
+
+
+@bp.get("/api/3/cohorts")
+def list_cohorts() -> Response:
+    return _with_project(lambda p: _api().list_cohorts(p))
+
+
+@bp.get("/api/5/cohorts/request/<cohort_id>")
+def request_download(cohort_id: str) -> Response:
+    keys = request.args.getlist("propKeys") if request.args.get("props") == "1" else []
+    return _with_project(lambda p: _api().request_download(p, cohort_id, keys))
+
+
+@bp.get("/api/5/cohorts/request-status/<request_id>")
+def request_status(request_id: str) -> Response:
+    return _with_project(lambda p: _api().request_status(p, request_id))
+
+
+@bp.get("/api/5/cohorts/request/<request_id>/file")
+def download_file(request_id: str) -> Response:
+    return _with_project(lambda p: _api().download_file(p, request_id))
+
+
+@bp.post("/api/3/cohorts/upload")
+def upload() -> Response:
+    return _with_project(lambda p: _api().upload(p, _json()))
+
+
+@bp.post("/api/3/cohorts/membership")
+def membership() -> Response:
+    return _with_project(lambda p: _api().membership(p, _json()))
+
+
+@bp.get("/v1/userprofile")
+def profile() -> Response:
+    return _respond(user_profile(_api(), request.headers.get("Authorization"), request.args))
+
+
+@admin_bp.post("/cohorts")
+def define() -> Response:
+    body = _json()
+    if not isinstance(body, dict):
+        return _respond(api_error(400, "the body must be a JSON object"))
+    api_key, name = body.get("api_key"), body.get("name")
+    if not isinstance(api_key, str) or not api_key or not isinstance(name, str) or not name:
+        return _respond(api_error(400, "api_key and name must be non-empty strings"))
+    return _respond(_api().define(api_key, name, body.get("rule")))
+
+
+@admin_bp.get("/secrets")
+def secrets() -> Response:
+    return _respond(ApiResult(200, {"secret_keys": _api().secret_keys}))
+
+
+@admin_bp.post("/secrets")
+def add_secret() -> Response:
+    body = _json()
+    api_key = body.get("api_key") if isinstance(body, dict) else None
+    secret = body.get("secret_key") if isinstance(body, dict) else None
+    if not isinstance(api_key, str) or not api_key or not isinstance(secret, str) or not secret:
+        return _respond(api_error(400, "api_key and secret_key must be non-empty strings"))
+    _api().add_secret(api_key, secret)
+    return _respond(ApiResult(201, {"secret_keys": _api().secret_keys}))

@@ -1,0 +1,38 @@
+"""The Braze mock: partner cohort import (``/partners/amplitude/...``) and its ``/_mock/braze``
+views, serving ``simulator.braze.BrazeModel``.
+
+``init_app(app)`` builds the model from ``app.config`` (``BRAZE_PARTNER_KEYS``,
+``BRAZE_CLIENT_SECRETS``: lists; absent or empty = the sandbox defaults) on the clock of the
+app's Amplitude model when there is one, so ``/_mock/clock`` moves both mocks together.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from simulator.braze import DEFAULT_CLIENT_SECRET, DEFAULT_PARTNER_KEY, BrazeModel
+from simulator.clock import Clock, ControllableClock
+
+EXTENSION = "braze_model"
+
+
+def init_app(app: Flask, clock: Clock | None = None) -> BrazeModel:
+    from mocks.braze.routes import admin_bp, bp
+
+    amplitude: Any = app.extensions.get("amplitude_model")
+    model = BrazeModel(
+        clock or (amplitude.clock if amplitude is not None else ControllableClock()),
+        partner_keys=app.config.get("BRAZE_PARTNER_KEYS") or [DEFAULT_PARTNER_KEY],
+        client_secrets=app.config.get("BRAZE_CLIENT_SECRETS") or [DEFAULT_CLIENT_SECRET],
+    )
+    app.extensions[EXTENSION] = model
+    app.register_blueprint(bp)
+    app.register_blueprint(admin_bp)
+    return model
+
+
+def braze_model_of(app: Flask) -> BrazeModel:
+    found: BrazeModel = app.extensions[EXTENSION]
+    return found
