@@ -1,0 +1,27 @@
+"""Where batches go: the ``Sink`` protocol the connector model sends through.
+
+A sink takes the API key and the Amplitude events of one request and returns the status and the
+JSON body Amplitude answered (``body`` None when there was none). A connection that failed before
+any answer is status 0 (the retry matrix treats it like a 5xx: "any code not listed").
+The in-process sink over the Amplitude model lives here; the HTTP sink needs ``requests`` and so
+lives in ``mocks/http_sink.py`` (the core imports no HTTP client).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+NO_RESPONSE = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SinkResponse:
+    status: int
+    body: dict[str, Any] | None
+
+
+class Sink(Protocol):
+    """Anything that takes one request of the connector and answers it."""
+
+    def send(self, api_key: str, events: list[dict[str, Any]]) -> SinkResponse: ...
