@@ -4,7 +4,7 @@ from simulator.connector.credentials import CREDENTIALS_EXPIRED, RETRIES_EXHAUST
 from simulator.connector.ledger import DELIVERED, DROPPED, QUEUED, SKIPPED, Entry, Ledger
 from simulator.connector.model import Action, Connector, ConnectorConfig, Strategy
 from simulator.connector.retry import RULES, Reaction, RetryPolicy, classify
-from simulator.connector.sink import Sink, SinkResponse
+from simulator.connector.sink import InProcessSink, Sink, SinkResponse
 
 __all__ = [
     "CREDENTIALS_EXPIRED",
@@ -19,6 +19,7 @@ __all__ = [
     "ConnectorConfig",
     "Entry",
     "Horizons",
+    "InProcessSink",
     "Ledger",
     "Reaction",
     "RetryPolicy",

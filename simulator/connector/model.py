@@ -16,9 +16,14 @@ Strategies (what differs is the reaction to a 429):
   FIFO queue is the simplest mechanism that produces exactly that, and the Custom HTTP spec
   describes only whole-batch reactions for 429 ([CCC-*]). Events keep being produced and
   batched behind the blocked head meanwhile.
-- ``per-device`` — what the official Python SDK does (AMPLITUDE_API.md §10.1): on a 429 only the
-  events listed in ``throttled_events`` are held back for 30 s (then queued again); the rest of
-  the batch is sent again at once. A 429 without ``throttled_events`` falls back to ``braze``.
+- ``per-device`` — what Amplitude advises and the official Python SDK does (AMPLITUDE_API.md
+  §4.1, §10.1): on a 429 only the events listed in ``throttled_events`` are held back for 30 s;
+  the rest of the batch is sent again at once. Held events wait in their device's own partition
+  (keyed by ``device_id``, else ``user_id``: "partition senders by device_id or user_id, so that
+  one throttled ID does not block the rest"); that device's later events join the partition
+  instead of the shared queue while it is paused. When the pause ends the partition is sent in
+  order, batch by batch, until it is empty or the next 429 pauses it again for 30 s. A 429
+  without ``throttled_events`` falls back to ``braze``.
 
 Both strategies treat every other answer alike: 5xx and unknown statuses back off the head batch
 (exponential, with jitter); invalid credentials halt sending and retry every 2–5 minutes; 400
@@ -29,6 +34,7 @@ Requests take no simulated time (latency is not modelled).
 
 from __future__ import annotations
 
+import heapq
 import math
 import random
 from collections import deque
@@ -38,7 +44,7 @@ from enum import StrEnum
 from typing import Any
 
 from simulator.clock import ManualClock
-from simulator.connector.batching import Batch, Batcher, Item, chunks
+from simulator.connector.batching import Batch, Batcher, Item
 from simulator.connector.credentials import Horizons
 from simulator.connector.ledger import Ledger
 from simulator.connector.retry import Reaction, RetryPolicy, classify
@@ -103,7 +109,8 @@ class Connector:
         self.horizons = Horizons(policy.credentials_horizon_s, policy.retry_horizon_s)
         self.batcher = Batcher(self.config.batch_size, self.config.batch_wait_s)
         self.queue: deque[Batch] = deque()
-        self.held: deque[tuple[float, list[Item]]] = deque()  # (release at, items), in order
+        self.partitions: dict[str, deque[Item]] = {}  # per-device: held events by device
+        self.paused: list[tuple[float, str]] = []  # heap of (pause ends, partition key)
         self.blocked_until = -math.inf
 
     # -- the event loop -------------------------------------------------------------------------
@@ -124,7 +131,7 @@ class Connector:
             t = min(
                 todo[0].at if todo else math.inf,
                 t_prod,
-                self.held[0][0] if self.held else math.inf,
+                self.paused[0][0] if self.paused else math.inf,
                 self.batcher.deadline(),
                 self.blocked_until if self.queue else math.inf,
             )
@@ -168,6 +175,10 @@ class Connector:
         if isinstance(result, Skipped):
             self.ledger.skip(entry, f"{result.code}: {result.reason}")
             return
+        key = _partition_key(result.event)
+        if key in self.partitions:  # its device is paused: wait behind its held events
+            self.partitions[key].append((entry, result.event))
+            return
         self._enqueue(self.batcher.add((entry, result.event), now))
 
     def _enqueue(self, batch: Batch | None) -> None:
@@ -175,9 +186,44 @@ class Connector:
             self.queue.append(batch)
 
     def _release(self, now: float) -> None:
-        while self.held and self.held[0][0] <= now:
-            _, items = self.held.popleft()
-            self.queue.extend(chunks(items, self.config.batch_size))
+        """Send the partitions whose pause has ended, each until empty or throttled again."""
+        while self.paused and self.paused[0][0] <= now:
+            _, key = heapq.heappop(self.paused)
+            self._drain(key, now)
+
+    def _hold(self, key: str, items: list[Item], now: float) -> None:
+        part = self.partitions.get(key)
+        if part is None:  # a partition that exists is paused (or being drained right now)
+            part = self.partitions[key] = deque()
+            heapq.heappush(self.paused, (now + self.config.policy.throttle_hold_s, key))
+        part.extend(items)
+
+    def _drain(self, key: str, now: float) -> None:
+        part = self.partitions[key]
+        size = self.config.batch_size
+        while part:
+            chunk = self._expire([part.popleft() for _ in range(min(size, len(part)))], now)
+            if not chunk:
+                continue
+            response = self.sink.send(self.api_key, [event for _, event in chunk])
+            rule = classify(response.status, response.body)
+            entries = [entry for entry, _ in chunk]
+            self.ledger.attempt(entries, now, response.status, rule.reaction.value)
+            if rule.reaction is Reaction.DELIVERED:
+                for entry in entries:
+                    self.ledger.deliver(entry, now)
+                continue
+            if rule.reaction is Reaction.THROTTLED:
+                self.horizons.retryable.record(now)
+                throttled = _indices(response.body, len(chunk))
+                back = [item for i, item in enumerate(chunk) if i in throttled] or chunk
+                part.extendleft(reversed(back))
+                rest = [item for i, item in enumerate(chunk) if throttled and i not in throttled]
+                self._enqueue(Batch(rest) if rest else None)
+                heapq.heappush(self.paused, (now + self.config.policy.throttle_hold_s, key))
+                return
+            self._enqueue(Batch(chunk))  # any other answer: the shared queue's rules apply
+        del self.partitions[key]
 
     # -- sending --------------------------------------------------------------------------------
     def _pump(self, now: float) -> None:
@@ -231,7 +277,11 @@ class Connector:
                 throttled := _indices(response.body, len(items))
             ):
                 self.horizons.retryable.record(now)
-                self.held.append((now + policy.throttle_hold_s, [items[i] for i in throttled]))
+                by_key: dict[str, list[Item]] = {}
+                for i in sorted(throttled):
+                    by_key.setdefault(_partition_key(items[i][1]), []).append(items[i])
+                for key, held in by_key.items():
+                    self._hold(key, held, now)
                 rest = [item for i, item in enumerate(items) if i not in throttled]
                 self._replace_head([Batch(rest)] if rest else [])
             case _:  # 429 (braze), 5xx, anything else: back off the whole head batch
@@ -245,12 +295,17 @@ class Connector:
 
     # -- state ----------------------------------------------------------------------------------
     def backlog(self) -> int:
-        """Events held by the connector right now (open batch, queue, held back)."""
+        """Events held by the connector right now (open batch, queue, partitions)."""
         return (
             len(self.batcher.items)
             + sum(len(b.items) for b in self.queue)
-            + sum(len(items) for _, items in self.held)
+            + sum(len(part) for part in self.partitions.values())
         )
+
+
+def _partition_key(event: dict[str, Any]) -> str:
+    device, user = event.get("device_id"), event.get("user_id")
+    return f"d:{device}" if isinstance(device, str) else f"u:{user}"
 
 
 def _indices(body: dict[str, Any] | None, n: int) -> set[int]:

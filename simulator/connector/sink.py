@@ -12,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import orjson
+
+from simulator.amplitude import AmplitudeModel
+
 NO_RESPONSE = 0
 
 
@@ -25,3 +29,23 @@ class Sink(Protocol):
     """Anything that takes one request of the connector and answers it."""
 
     def send(self, api_key: str, events: list[dict[str, Any]]) -> SinkResponse: ...
+
+
+class InProcessSink:
+    """The Amplitude model called directly, on the connector's own clock (days pass in seconds).
+
+    The payload is serialised once to measure its size, as the HTTP mock would receive it, so
+    the model's byte cap (413) applies exactly as over HTTP. An injected "dropped connection"
+    fault is answered as no response at all.
+    """
+
+    def __init__(self, model: AmplitudeModel, endpoint: str = "httpapi") -> None:
+        self.model = model
+        self.endpoint = endpoint
+
+    def send(self, api_key: str, events: list[dict[str, Any]]) -> SinkResponse:
+        payload = {"api_key": api_key, "events": events}
+        result = self.model.upload(self.endpoint, payload, size_bytes=len(orjson.dumps(payload)))
+        if result.drop:
+            return SinkResponse(NO_RESPONSE, None)
+        return SinkResponse(result.status, result.body)
