@@ -8,7 +8,6 @@ import io
 import orjson
 import pytest
 
-import schemas
 from tests.mocks.conftest import event
 
 KEY = "key-0001"
