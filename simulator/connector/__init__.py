@@ -4,7 +4,7 @@ from simulator.connector.credentials import CREDENTIALS_EXPIRED, RETRIES_EXHAUST
 from simulator.connector.ledger import DELIVERED, DROPPED, QUEUED, SKIPPED, Entry, Ledger
 from simulator.connector.model import Action, Connector, ConnectorConfig, Strategy
 from simulator.connector.retry import RULES, Reaction, RetryPolicy, classify
-from simulator.connector.sink import InProcessSink, Sink, SinkResponse
+from simulator.connector.sink import ControlledSink, InProcessSink, Sink, SinkResponse
 
 __all__ = [
     "CREDENTIALS_EXPIRED",
@@ -17,6 +17,7 @@ __all__ = [
     "Action",
     "Connector",
     "ConnectorConfig",
+    "ControlledSink",
     "Entry",
     "Horizons",
     "InProcessSink",

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from simulator.amplitude import AmplitudeModel
+from simulator.amplitude import AmplitudeModel, Fault
 
 NO_RESPONSE = 0
 
@@ -29,6 +29,20 @@ class Sink(Protocol):
     """Anything that takes one request of the connector and answers it."""
 
     def send(self, api_key: str, events: list[dict[str, Any]]) -> SinkResponse: ...
+
+
+class ControlledSink(Sink, Protocol):
+    """A sink whose Amplitude side a scenario can set up and inspect (model or served mock)."""
+
+    def add_key(self, key: str, expires_at: float | None = None) -> None: ...
+
+    def add_fault(self, fault: dict[str, Any]) -> None: ...
+
+    def clear_faults(self) -> None: ...
+
+    def deduplicated(self) -> int:
+        """Events Amplitude received again and dropped by ``insert_id``."""
+        ...
 
 
 class InProcessSink:
@@ -49,3 +63,15 @@ class InProcessSink:
         if result.drop:
             return SinkResponse(NO_RESPONSE, None)
         return SinkResponse(result.status, result.body)
+
+    def add_key(self, key: str, expires_at: float | None = None) -> None:
+        self.model.add_key(key, expires_at)
+
+    def add_fault(self, fault: dict[str, Any]) -> None:
+        self.model.add_fault(Fault(**fault))
+
+    def clear_faults(self) -> None:
+        self.model.clear_faults()
+
+    def deduplicated(self) -> int:
+        return int(self.model.stats()["outcomes"]["deduplicated"])
