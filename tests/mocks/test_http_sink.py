@@ -45,7 +45,7 @@ def fates(run):
 
 
 SHORT = {
-    "misconfigured-device": {"events": 5_000, "hours": 0.15, "drain_h": 0.5},
+    "misconfigured-device": {"events": 3_000, "hours": 0.1, "drain_h": 0.5},
     "credential-expiry": {"events": 600, "hours": 8.0, "key_expires_h": 1.0, "outage_h": 4.0,
                           "horizon_h": 2.0},
 }  # fmt: skip
@@ -68,7 +68,7 @@ def test_http_sink_reproduces_the_in_process_numbers(served, name, strategy):
     assert remote.report == local.report
     assert fates(remote) == fates(local)
     statuses = {r.status for r in remote.ledger.requests}
-    assert statuses & {429, 400}  # the story did happen over the wire
+    assert {"misconfigured-device": 429, "credential-expiry": 400}[name] in statuses
     assert remote.report["delivered"] > 0
 
 
