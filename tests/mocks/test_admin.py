@@ -36,7 +36,7 @@ def test_events_default_to_ingested_and_filter_and_page(client):
     assert page["events"][0]["received_at"] == 1_700_000_000_000
     assert page["events"][0]["request_id"] == 1
     invalid = client.get("/_mock/events?outcome=invalid").json
-    assert invalid["total"] == 1 and invalid["events"][0]["reason"] == "time is not of type int"
+    assert invalid["total"] == 1 and invalid["events"][0]["reason"] == "time is not an integer"
     assert client.get("/_mock/events?outcome=all").json["total"] == 6
     first = client.get("/_mock/events?user_id=user-0001&limit=1").json
     second = client.get(f"/_mock/events?user_id=user-0001&limit=1&cursor={first['next_cursor']}")
@@ -147,3 +147,18 @@ def test_admin_rejects_non_object_bodies(client, path):
 def test_openapi_file_is_packaged_json():
     doc = json.loads(resources.files("mocks").joinpath("openapi.json").read_text())
     assert doc["openapi"].startswith("3.")
+
+
+def test_properties_set_by_identify(client):
+    ident = {"event_type": "$identify", "user_id": "user-0001", "insert_id": "x1",
+             "user_properties": {"$set": {"plan": "pro"}}}  # fmt: skip
+    group = {"event_type": "$groupidentify", "groups": {"org": "acme"}, "insert_id": "x2",
+             "group_properties": {"$set": {"size": 3}}}  # fmt: skip
+    _send(client, [ident, group])
+    found = client.get(f"/_mock/properties?api_key={KEY}&user_id=user-0001")
+    assert found.json == {"properties": {"plan": "pro"}}
+    group_found = client.get(f"/_mock/properties?api_key={KEY}&group_type=org&group_value=acme")
+    assert group_found.json == {"properties": {"size": 3}}
+    assert client.get(f"/_mock/properties?api_key={KEY}&user_id=nobody").status_code == 404
+    assert client.get("/_mock/properties?user_id=user-0001").status_code == 400
+    assert client.get(f"/_mock/properties?api_key={KEY}").status_code == 400
