@@ -76,3 +76,16 @@ def test_a_refused_connection_is_status_0():
     sink = HttpSink("http://127.0.0.1:9", ManualClock(0.0), drive_clock=False, timeout_s=2)
     response = sink.send("key", [{"event_type": "e", "device_id": "device-1"}])
     assert (response.status, response.body) == (0, None)
+
+
+def test_simulate_url_prints_the_in_process_report(served, capsys):
+    from cli.main import main
+
+    argv = ["simulate", "credential-expiry", "--json", "--strategy", "braze", "--events", "400",
+            "--hours", "12h", "--outage", "3h", "--horizon", "2h", "--seed", "2"]  # fmt: skip
+    assert main(argv) == 0
+    local = capsys.readouterr().out
+    assert main([*argv, "--url", served]) == 0
+    remote = capsys.readouterr().out
+    assert remote == local
+    assert '"credentials_expired"' in remote
