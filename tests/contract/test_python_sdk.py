@@ -161,17 +161,17 @@ def test_oversize_batch_gets_413_and_the_sdk_split_ingests_all(amplitude_mock):
 
 def test_unknown_key_nothing_is_ingested(strict_server):
     recorder = Recorder()
-    client = client_for(f"{strict_server.url}/2/httpapi", "unknown-key-9", recorder)
+    client = client_for(f"{strict_server.url}/2/httpapi", "unknown-py-key9", recorder)
     send(client, _events(20))
     admin = f"{strict_server.url}/_mock"
-    query = {"api_key": "unknown-key-9", "outcome": "unauthorized", "count": 20, "timeout_s": 10}
+    query = {"api_key": "unknown-py-key9", "outcome": "unauthorized", "count": 20, "timeout_s": 10}
     assert requests.post(f"{admin}/wait", json=query, timeout=15).json()["ok"]
     client.shutdown()
-    page = requests.get(f"{admin}/events", params={"api_key": "unknown-key-9"}, timeout=10)
+    page = requests.get(f"{admin}/events", params={"api_key": "unknown-py-key9"}, timeout=10)
     assert page.json()["total"] == 0
-    log = requests.get(f"{admin}/requests", params={"api_key": "unknown-key-9"}, timeout=10)
+    log = requests.get(f"{admin}/requests", params={"api_key": "unknown-py-key9"}, timeout=10)
     assert [r["body"]["error"] for r in log.json()["requests"]] == [
-        "Invalid API key: unknown-key-9"
+        "Invalid API key: unknown-py-key9"
     ]
     assert recorder.codes == Counter()  # Python 1.3.0 drops them with a log line only
 
