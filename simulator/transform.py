@@ -34,6 +34,7 @@ from simulator.currents.catalogue import (
     CUSTOM_EVENT_PREFIX,
     CUSTOM_PROPERTY_PREFIX,
     LIBRARY,
+    PROFILES,
     PURCHASE,
     PURCHASE_PROPERTY_PREFIX,
     Profile,
@@ -73,7 +74,8 @@ class _Plan:
     event_type: str | None  # None for custom events (the name comes from the record)
     device: bool
     ad_ids: bool
-    properties: tuple[tuple[str, str], ...]  # (source field, event_properties key)
+    keep: frozenset[str]  # storage fields kept in event_properties
+    renames: dict[str, str]  # storage field -> event_properties key, where they differ
     expand_prefix: str | None  # custom/purchase: prefix for the expanded JSON properties
     purchase: bool
 
@@ -89,10 +91,17 @@ def _plan(event_type: str, profile: Profile) -> _Plan | None:
         event_type=None if custom else spec.amplitude_name(profile),
         device=spec.device,
         ad_ids=spec.ad_ids,
-        properties=tuple((f.name, key) for f, key in spec.property_fields()),
+        keep=frozenset(f.name for f, _ in spec.property_fields()),
+        renames={f.name: key for f, key in spec.property_fields() if f.name != key},
         expand_prefix=expand.get(event_type),
         purchase=event_type == PURCHASE,
     )
+
+
+_PLANS: dict[str, dict[str, _Plan]] = {
+    profile: {name: plan for name in CATALOGUE if (plan := _plan(name, profile)) is not None}
+    for profile in PROFILES
+}
 
 
 def _skip(code: str, reason: str, record: dict[str, Any]) -> Skipped:
@@ -114,7 +123,7 @@ def transform(record: dict[str, Any], profile: Profile = "page") -> Result:
     event_type = record.get("event_type")
     if type(event_type) is not str:
         return _skip(MALFORMED, "record has no event_type string", record)
-    plan = _plan(event_type, profile)
+    plan = _PLANS[profile].get(event_type)
     if plan is None:
         if event_type in CATALOGUE:
             return _skip(
@@ -125,13 +134,14 @@ def transform(record: dict[str, Any], profile: Profile = "page") -> Result:
 
 
 def _build(record: dict[str, Any], event_type: str, plan: _Plan) -> Result:
-    event_id, seconds = record.get("id"), record.get("time")
+    get = record.get
+    event_id, seconds = get("id"), get("time")
     if type(event_id) is not str or not event_id:
         return _skip(MALFORMED, "record has no id string", record)
     if type(seconds) is not int:
         return _skip(MALFORMED, "record has no integer time (UNIX seconds)", record)
-    external_id = record.get("external_user_id")
-    device_id = record.get("device_id") if plan.device else None
+    external_id = get("external_user_id")
+    device_id = get("device_id") if plan.device else None
     if external_id is None and device_id is None:
         why = (
             "no external_user_id and no device_id"
@@ -148,13 +158,16 @@ def _build(record: dict[str, Any], event_type: str, plan: _Plan) -> Result:
     out["time"] = seconds * 1000
     out["library"] = LIBRARY
     if plan.ad_ids:
-        target = AD_ID_TARGETS.get(record.get("ad_id_type"))  # type: ignore[arg-type]
-        if target is not None and record.get("ad_id") is not None:
+        target = AD_ID_TARGETS.get(get("ad_id_type"))  # type: ignore[arg-type]
+        if target is not None and get("ad_id") is not None:
             out[target] = record["ad_id"]
     if plan.purchase:
-        out["productId"] = record.get("product_id")
-        out["price"] = record.get("price")
-    props = {key: record[src] for src, key in plan.properties if record.get(src) is not None}
+        out["productId"] = get("product_id")
+        out["price"] = get("price")
+    keep = plan.keep
+    props = {k: v for k, v in record.items() if k in keep and v is not None}
+    if plan.renames:
+        props = {plan.renames.get(k, k): v for k, v in props.items()}
     if plan.expand_prefix is not None:
         problem = _expand(record, plan.expand_prefix, props)
         if problem:

@@ -35,3 +35,16 @@ def reference_dir() -> Path:
     if not REFERENCE.is_dir():
         pytest.skip(f"Braze reference samples not found at {REFERENCE}")
     return REFERENCE
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/**/*.expected.json from the current code (review the diff!)",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))

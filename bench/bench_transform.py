@@ -1,0 +1,97 @@
+"""Transformer and CLI throughput (issue 2 targets).
+
+- transformer, dict -> dict, one core: >= 150,000 events/s; printed beside the cost of
+  ``orjson.loads`` + ``orjson.dumps`` of the same events (a ratio from the same run, so the
+  machine's noise cancels out);
+- ``currents-sim transform`` JSONL -> JSONL end to end: >= 50,000 events/s;
+- peak RSS streaming 100k vs 1M lines: flat (the 1M run must not need ~10x the memory).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from simulator.transform import transform
+
+GOLDEN = Path(__file__).parents[1] / "tests" / "golden" / "transform"
+N = 100_000
+
+
+def events(n: int) -> list[dict[str, Any]]:
+    """n distinct events cycling through every exported type (hand-written golden inputs)."""
+    templates = [json.loads(p.read_text()) for p in sorted(GOLDEN.glob("*/*.input.json"))]
+    out = []
+    for i in range(n):
+        record = dict(templates[i % len(templates)])
+        record["id"] = f"bench-{i:09d}"
+        out.append(record)
+    return out
+
+
+def _best_of(runs: int, fn: Any) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _write_jsonl(path: Path, records: list[dict[str, Any]], copies: int) -> None:
+    lines = b"".join(orjson.dumps(r) + b"\n" for r in records)
+    with path.open("wb") as stream:
+        for _ in range(copies):
+            stream.write(lines)
+
+
+# Linux carries a parent's peak RSS into a forked child's ru_maxrss, so the CLI is started from a
+# tiny launcher process: what it reports is then the CLI's own peak.
+_LAUNCHER = """
+import os, subprocess, sys, time
+started = time.perf_counter()
+proc = subprocess.Popen(sys.argv[1:], stderr=subprocess.DEVNULL)
+_, status, usage = os.wait4(proc.pid, 0)
+print(time.perf_counter() - started, usage.ru_maxrss, status)
+"""
+
+
+def _run_cli(src: Path, dst: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one `currents-sim transform` run."""
+    cmd = [sys.executable, "-m", "cli", "transform", str(src), "-o", str(dst)]
+    out = subprocess.run([sys.executable, "-c", _LAUNCHER, *cmd], capture_output=True, text=True,
+                         check=True).stdout.split()  # fmt: skip
+    if out[2] != "0":
+        raise SystemExit(f"bench: transform exited with status {out[2]}")
+    return float(out[0]), int(out[1])
+
+
+def main() -> None:
+    batch = events(N)
+    seconds = _best_of(3, lambda: [transform(e) for e in batch])
+    json_seconds = _best_of(3, lambda: [orjson.dumps(orjson.loads(orjson.dumps(e))) for e in batch])
+    rate = N / seconds
+    print(f"transformer (dict->dict, 1 core): {rate:,.0f} events/s   target >= 150,000")
+    print(f"   ratio to orjson loads+dumps of the same events: {seconds / json_seconds:.2f}x "
+          f"(orjson round trip {N / json_seconds:,.0f} events/s)")  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        small, big, out = Path(tmp, "100k.jsonl"), Path(tmp, "1m.jsonl"), Path(tmp, "out.jsonl")
+        _write_jsonl(small, batch, 1)
+        _write_jsonl(big, batch, 10)
+        small_s, small_rss = _run_cli(small, out)
+        big_s, big_rss = _run_cli(big, out)
+    print(f"CLI transform JSONL->JSONL end to end: {N / small_s:,.0f} events/s (100k), "
+          f"{10 * N / big_s:,.0f} events/s (1M)   target >= 50,000")  # fmt: skip
+    print(f"   peak RSS: {small_rss / 1024:.0f} MiB for 100k lines, {big_rss / 1024:.0f} MiB "
+          f"for 1M lines   target: flat")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
