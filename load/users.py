@@ -19,6 +19,7 @@ import itertools
 import json
 import os
 import time
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -29,7 +30,8 @@ from locust.exception import StopUser
 
 from simulator.clock import ManualClock
 from simulator.connector import Connector, ConnectorConfig, RetryPolicy, SinkResponse, Strategy
-from simulator.generator import device_class, generate
+from simulator.generator import MIXES, device_class, generate
+from simulator.generator.stream import HotDevice, Mix
 from simulator.rng import derive
 
 ENV = "CURRENTS_LOAD"
@@ -104,11 +106,17 @@ def mock_now(client: Any) -> float:
         return float(orjson.loads(resp.content)["now_ms"]) / 1000.0
 
 
+def scenario_mix(params: dict[str, Any]) -> Mix:
+    """The generator mix a scenario names, with its hot device (if any) sized for the run."""
+    base = MIXES[params["mix"]]
+    hot = params.get("hot")
+    return replace(base, hot=(HotDevice(**hot),)) if hot else replace(base, hot=())
+
+
 class ConnectorUser(FastHttpUser):
     """One Braze connector (one partition of Braze's queue) with its own seeded event stream."""
 
     abstract = True
-    mix = "default"  # the generator's mix for this persona
 
     @task
     def run_connector(self) -> None:
@@ -131,6 +139,6 @@ class ConnectorUser(FastHttpUser):
             classify_device=lambda record: device_class(record.get("device_id")) or "no-device",
         )
         stream = generate(params["events_per_user"], seed=cfg["seed"] * 1000 + index,
-                          start=start, duration=params["production_s"], mix=self.mix)  # fmt: skip
+                          start=start, duration=params["production_s"], mix=scenario_mix(params))  # fmt: skip
         connector.run(stream, until=start + params["production_s"] + params["drain_s"])
         raise StopUser()

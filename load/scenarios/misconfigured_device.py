@@ -9,4 +9,4 @@ from load.users import ConnectorUser
 
 
 class MisconfiguredConnector(ConnectorUser):
-    mix = "misconfigured"
+    """Its events and hot device come from the scenario table (load/scenarios.py)."""

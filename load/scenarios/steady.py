@@ -5,4 +5,4 @@ from load.users import ConnectorUser
 
 
 class SteadyConnector(ConnectorUser):
-    mix = "default"
+    """Its events and hot device come from the scenario table (load/scenarios.py)."""

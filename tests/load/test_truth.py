@@ -26,12 +26,12 @@ def test_delivered_lost_and_duplicated_by_insert_id() -> None:
 def test_delay_is_received_minus_produced_per_device_class() -> None:
     summary = summarize([
         entry("a", "ingested", 40_000, time=0, device_id="3f2a"),
-        entry("h", "ingested", 5_000, time=0, device_id="hot-9"),
+        entry("h", "ingested", 5_000, time=0, device_id="misconfigured-9"),
     ])  # fmt: skip
     assert summary["delay_max_s.normal"] == 40.0
-    assert summary["delay_max_s.hot"] == 5.0
+    assert summary["delay_max_s.misconfigured"] == 5.0
     assert summary["delay_p95_s"] == 40.0
-    assert summary["delivered.normal"] == 1 and summary["delivered.hot"] == 1
+    assert summary["delivered.normal"] == 1 and summary["delivered.misconfigured"] == 1
 
 
 def test_percentile_nearest_rank() -> None:
