@@ -26,7 +26,7 @@ def _model() -> AmplitudeModel:
 def upload(api: str, prefix: str = "") -> Response:
     model, endpoint = _model(), api
     try:
-        raw, decoded = wire.read_body(request, model.limits.max_bytes_for(endpoint))
+        raw, decoded = wire.read_body(request, wire.read_limit(model.limits, endpoint))
         payload = wire.parse_json(decoded)
     except wire.Rejected as rejected:
         return wire.respond(errors.rejected(model, endpoint, rejected.result))

@@ -2,9 +2,11 @@
 
 AMPLITUDE_API.md §2.1: the body is JSON whatever ``Content-Type`` says (SDKs send
 ``application/json; charset=UTF-8``, browsers' beacons ``text/plain``) and is inflated when
-``Content-Encoding: gzip`` is present. The byte cap applies after decompression ([V2-new]); a
-``Content-Length`` above the cap is refused (413) before any of the body is read, and a gzip
-stream is never inflated beyond the cap (no zip bombs).
+``Content-Encoding: gzip`` is present. The byte cap applies after decompression ([V2-new]) and is
+checked by the model, so an over-cap request still shows its key and events (outcome
+``payload_too_large``) in the journal. Only bodies beyond ``read_limit`` (the largest cap, 20 MB)
+are refused (413) from ``Content-Length`` before any of the body is read, and a gzip stream is
+never inflated beyond that limit (no zip bombs).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from flask import Request, Response
 
 from simulator.amplitude import errors
 from simulator.amplitude.errors import UploadResult
+from simulator.amplitude.limits import Limits
 
 JSON = "application/json"
 
@@ -28,6 +31,11 @@ class Rejected(Exception):
     def __init__(self, result: UploadResult) -> None:
         super().__init__(result.status)
         self.result = result
+
+
+def read_limit(limits: Limits, endpoint: str) -> int:
+    """Bytes the shell reads at most: the largest cap, so the model sees any near-cap body."""
+    return max(limits.max_bytes_batch, limits.max_bytes_for(endpoint))
 
 
 def read_body(request: Request, cap: int) -> tuple[bytes, bytes]:

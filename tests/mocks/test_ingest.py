@@ -107,15 +107,24 @@ def test_50_mb_body_is_refused_from_content_length_without_reading(client, model
 
 
 def test_gzip_bomb_is_413_not_inflated_past_the_cap(client):
-    bomb = gzip.compress(b" " * (3 * 1024 * 1024))
+    bomb = gzip.compress(b" " * (21 * 1024 * 1024))
     response = client.post("/2/httpapi", data=bomb, headers={"Content-Encoding": "gzip"})
     assert response.status_code == 413
 
 
-def test_over_1_mb_on_httpapi_is_413(client):
+def test_over_1_mb_on_httpapi_is_413_and_journaled(client, model):
     big = {"api_key": KEY, "events": [event(0, event_properties={"p": "x" * (1024 * 1024)})]}
     assert client.post("/2/httpapi", data=orjson.dumps(big)).status_code == 413
+    assert model.count(api_key=KEY, outcome="payload_too_large") == 1
     assert client.post("/batch", data=orjson.dumps(big)).status_code == 200
+
+
+def test_gzip_cap_applies_after_inflating(client):
+    big = {"api_key": KEY, "events": [event(0, event_properties={"p": "x" * (1024 * 1024)})]}
+    small = gzip.compress(orjson.dumps(big))
+    assert len(small) < 100_000
+    response = client.post("/2/httpapi", data=small, headers={"Content-Encoding": "gzip"})
+    assert response.json == {"code": 413, "error": "Payload too large"}
 
 
 def test_unknown_paths_and_methods_answer_json_with_code(client):
