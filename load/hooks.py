@@ -16,12 +16,13 @@ import gevent
 import orjson
 from locust import events
 from locust.env import Environment
-from locust.runners import WorkerRunner
+from locust.runners import MasterRunner, WorkerRunner
 
 from load import report
+from load.crosscheck import mismatch, simulated_losses
 from load.thresholds import Threshold, evaluate
-from load.truth import expected_credential_loss, summarize
-from load.users import config
+from load.truth import summarize
+from load.users import LEDGER_MESSAGE, LEDGERS, config
 
 PAGE = 1000
 
@@ -47,6 +48,23 @@ class Admin:
         return orjson.loads(resp.content)
 
 
+@events.init.add_listener
+def listen_for_ledgers(environment: Environment, **_: Any) -> None:
+    runner = environment.runner
+    if isinstance(runner, MasterRunner):
+        runner.register_message(LEDGER_MESSAGE, lambda msg, **_: LEDGERS.append(msg.data))
+
+
+def client_truth(ledgers: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the connectors themselves know: produced, skipped, lost (dropped or left queued)."""
+    return {
+        "produced": sum(s["produced"] for s in ledgers),
+        "skipped": sum(s["skipped"] for s in ledgers),
+        "lost": sum(len(s["dropped"]) + s["queued"] for s in ledgers),
+        "connectors_reported": len(ledgers),
+    }
+
+
 @events.test_start.add_listener
 def set_stage(environment: Environment, **_: Any) -> None:
     if not _is_judge(environment):
@@ -63,11 +81,16 @@ def set_stage(environment: Environment, **_: Any) -> None:
 
 
 def fetch_entries(admin: Admin, api_key: str) -> list[dict[str, Any]]:
-    """Every journal entry of the key, page by page."""
+    """Every journal entry of the key (every outcome), page by page."""
     entries: list[dict[str, Any]] = []
     cursor: str | None = None
     while True:
-        params = {"api_key": api_key, "limit": PAGE, **({"cursor": cursor} if cursor else {})}
+        params = {
+            "api_key": api_key,
+            "outcome": "all",
+            "limit": PAGE,
+            **({"cursor": cursor} if cursor else {}),
+        }
         page = admin.get("/_mock/events", params)
         entries += page["events"]
         cursor = page.get("next_cursor")
@@ -75,22 +98,39 @@ def fetch_entries(admin: Admin, api_key: str) -> list[dict[str, Any]]:
             return entries
 
 
+def fetch_requests(admin: Admin, api_key: str) -> list[dict[str, Any]]:
+    """The mock's request log for the key (time, status, event count, body), page by page."""
+    rows: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        params = {"api_key": api_key, "limit": PAGE, **({"cursor": cursor} if cursor else {})}
+        page = admin.get("/_mock/requests", params)
+        rows += page["requests"]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return rows
+
+
 def judge(environment: Environment) -> int:
     cfg, params = config(), config()["params"]
-    entries = fetch_entries(Admin(cfg["host"]), cfg["api_key"])
+    admin = Admin(cfg["host"])
+    entries = fetch_entries(admin, cfg["api_key"])
+    requests_log = fetch_requests(admin, cfg["api_key"])
     summary = summarize(entries)
+    summary.update(client_truth(LEDGERS))
     stats = environment.stats.total
     summary["requests"] = stats.num_requests
     summary["error_ratio"] = stats.fail_ratio if stats.num_requests else 0.0
     if "expire_at_s" in params:
-        restored_ms = cfg["sim_start_ms"] + int((params["expire_at_s"] + params["outage_s"]) * 1000)
-        must_lose, must_keep = expected_credential_loss(entries, restored_ms, 48 * 3600, 300)
-        delivered = {e["insert_id"] for e in entries if e.get("outcome") == "ingested"}
-        summary["lost_expected"] = len(must_lose)
-        summary["lost_mismatch"] = len(must_lose & delivered) + len(must_keep - delivered)
+        dropped = {i: t for s in LEDGERS for i, t in s["dropped"].items()}
+        expected = simulated_losses(cfg)
+        away, edge = mismatch(expected, dropped, tolerance_s=1800.0)
+        summary.update(lost_expected=len(expected), lost_mismatch=away, lost_at_edges=edge)
     thresholds = [Threshold(*row) for row in cfg["thresholds"]]
     breaches = evaluate(summary, thresholds)
-    report.write(Path(cfg["report_dir"]), cfg["scenario"], summary, thresholds, breaches, entries)
+    out = Path(cfg["report_dir"])
+    report.write(out, cfg["scenario"], summary, thresholds, breaches, entries)
+    report.write_requests(out / "requests.jsonl", requests_log)
     for breach in breaches:
         print(f"THRESHOLD BREACHED: {breach}")
     print(f"{cfg['scenario']}: " + ", ".join(

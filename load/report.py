@@ -40,6 +40,13 @@ def write(
     plot_throughput(out_dir / "throughput.png", scenario, entries)
 
 
+def write_requests(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:
+    """The mock's request log as JSON Lines: what the connector did, request by request."""
+    with path.open("w") as stream:
+        for row in rows:
+            stream.write(json.dumps(row, sort_keys=True) + "\n")
+
+
 def markdown(
     scenario: str,
     summary: Mapping[str, Any],

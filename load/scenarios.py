@@ -66,9 +66,8 @@ SCENARIOS: dict[str, Scenario] = {
                 "mix": "default",
                 "events_per_user": 600,
                 "production_s": 30.0,
-                "drain_s": 30.0,
                 "flush_s": 5.0,
-            },  # fmt: skip
+            },
             thresholds=(
                 Threshold("lost", "==", 0, "a steady connector loses nothing"),
                 Threshold("throttled", "==", 0, "no device is anywhere near 30 events/s"),
@@ -79,7 +78,7 @@ SCENARIOS: dict[str, Scenario] = {
                 "run_time_s": 420,
                 "users": 8,
                 "params": {"events_per_user": 30000, "production_s": 300.0},
-            },  # fmt: skip
+            },
         ),
         Scenario(
             name="misconfigured-device",
@@ -93,15 +92,14 @@ SCENARIOS: dict[str, Scenario] = {
                 "mix": "default",
                 "events_per_user": 4000,
                 "production_s": 150.0,
-                "drain_s": 900.0,
-                "flush_s": 30.0,
+                "flush_s": 5.0,
                 "hot": {
                     "device_class": "misconfigured",
-                    "share": 0.4,
-                    "rate": 60.0,
+                    "share": 0.6,
+                    "rate": 100.0,
                     "burst_seconds": 60.0,
                 },
-            },  # fmt: skip
+            },
             thresholds=(
                 Threshold("delay_p95_s.normal", ">=", 30, "the hot device delayed normal ones"),
                 Threshold("throttled", ">", 0, "Amplitude answered 429"),
@@ -111,7 +109,7 @@ SCENARIOS: dict[str, Scenario] = {
                 "run_time_s": 300,
                 "clock_scale": 2.0,
                 "params": {"events_per_user": 20000, "production_s": 600.0},
-            },  # fmt: skip
+            },
         ),
         Scenario(
             name="credential-expiry",
@@ -125,10 +123,9 @@ SCENARIOS: dict[str, Scenario] = {
                 "mix": "default",
                 "events_per_user": 2000,
                 "production_s": 72 * HOUR,
-                "drain_s": 2 * HOUR,
                 "expire_at_s": 6 * HOUR,
                 "outage_s": 60 * HOUR,
-            },  # fmt: skip
+            },
             thresholds=(
                 Threshold("lost", ">", 0, "an outage longer than 48 h loses events"),
                 Threshold("lost_mismatch", "==", 0, "lost = events undelivered 48 h after failing"),
@@ -148,10 +145,9 @@ SCENARIOS: dict[str, Scenario] = {
                 "mix": "default",
                 "events_per_user": 8000,
                 "production_s": 12 * HOUR,
-                "drain_s": HOUR,
                 "flush_s": 600.0,
                 "hot": {"device_class": "quota", "share": 0.9, "rate": 1.0},
-            },  # fmt: skip
+            },
             mock_args=("--daily-quota", "5000"),
             thresholds=(
                 Threshold("quota_exceeded", ">", 0, "the hot device hit the daily quota"),

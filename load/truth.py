@@ -3,8 +3,10 @@
 Every figure comes from what the mock saw: one journal entry per event per request, with its
 ``outcome`` and ``received_at`` (ms, mock clock); the event's own ``time`` (ms) is when it was
 produced on the same clock, so ``received_at - time`` is its delivery delay. An event (by
-``insert_id``) is *delivered* once ingested, *lost* when it was sent but never ingested (the
-connector gave up), *duplicated* when the mock saw it again after ingesting it.
+``insert_id``) is *delivered* once ingested, *lost_seen* when it was sent but never ingested
+(the connector gave up on it), *duplicated* when the mock saw it again after ingesting it.
+Events a connector dropped without ever sending them are invisible here: the connectors' own
+ledgers report those (``load.users.ledger_summary``).
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def summarize(entries: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     summary: dict[str, Any] = {
         "seen": len(seen_class),
         "delivered": len(first_ingest),
-        "lost": len(seen_class) - len(first_ingest),
+        "lost_seen": len(seen_class) - len(first_ingest),
         "duplicated": duplicated,
         "throttled": outcomes[THROTTLED],
         "quota_exceeded": outcomes[QUOTA_EXCEEDED],
@@ -87,31 +89,3 @@ def _delays(ingested: Iterable[Mapping[str, Any]]) -> dict[str, float]:
         out[f"delay_p95_s{suffix}"] = percentile(delays, 95)
         out[f"delay_max_s{suffix}"] = max(delays)
     return out
-
-
-def expected_credential_loss(
-    entries: Iterable[Mapping[str, Any]],
-    restored_at_ms: int,
-    horizon_s: float,
-    retry_max_s: float,
-) -> tuple[set[str], set[str]]:
-    """The oracle for the credential-expiry story, from the server's own log.
-
-    An event whose first rejected attempt (``unauthorized``) came more than one horizon plus
-    one retry interval before the key was restored must be lost; one that failed less than a
-    horizon before must be delivered; the events in between depend on where the connector's
-    retry ticks fell and are left out. Returns (must be lost, must be delivered).
-    """
-    first_fail: dict[str, int] = {}
-    for entry in entries:
-        insert_id = entry.get("insert_id")
-        if entry.get("outcome") == UNAUTHORIZED and isinstance(insert_id, str):
-            first_fail.setdefault(insert_id, int(entry["received_at"]))
-    lost, kept = set(), set()
-    for insert_id, failed_at in first_fail.items():
-        waited_s = (restored_at_ms - failed_at) / 1000.0
-        if waited_s > horizon_s + retry_max_s:
-            lost.add(insert_id)
-        elif waited_s < horizon_s:
-            kept.add(insert_id)
-    return lost, kept

@@ -19,7 +19,6 @@ import itertools
 import json
 import os
 import time
-from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -27,12 +26,12 @@ import gevent
 import orjson
 from locust import FastHttpUser, task
 from locust.exception import StopUser
+from locust.runners import STATE_RUNNING, WorkerRunner
 
+from load.connectors import connector as build_connector
+from load.connectors import stream
 from simulator.clock import ManualClock
-from simulator.connector import Connector, ConnectorConfig, RetryPolicy, SinkResponse, Strategy
-from simulator.generator import MIXES, device_class, generate
-from simulator.generator.stream import HotDevice, Mix
-from simulator.rng import derive
+from simulator.connector import DROPPED, QUEUED, SKIPPED, Ledger, SinkResponse
 
 ENV = "CURRENTS_LOAD"
 
@@ -48,22 +47,25 @@ def config() -> dict[str, Any]:
 
 
 class PacedClock(ManualClock):
-    """The mock's clock as seen from here: moves with the wall, scaled; ``set`` waits for it."""
+    """A ``ManualClock`` whose ``set`` waits for the mock's (scaled) clock to get there.
+
+    Between two ``set`` calls the connector sees a fixed instant, exactly as in a simulation;
+    ``set(t)`` sleeps (cooperatively, other users run meanwhile) until the target's clock, which
+    runs ``scale`` times faster than the wall, reaches ``t``.
+    """
 
     def __init__(self, sim_now: float, scale: float) -> None:
         super().__init__(sim_now)
         self._anchor_sim, self._anchor_wall, self._scale = sim_now, time.monotonic(), scale
 
-    def now(self) -> float:
+    def target_now(self) -> float:
         return self._anchor_sim + (time.monotonic() - self._anchor_wall) * self._scale
 
     def set(self, t: float) -> None:
-        wait = (t - self.now()) / self._scale
+        wait = (t - self.target_now()) / self._scale
         if wait > 0:
             gevent.sleep(wait)
-
-    def advance(self, seconds: float) -> None:
-        self.set(self.now() + seconds)
+        super().set(t)
 
 
 class LocustSink:
@@ -91,6 +93,31 @@ class LocustSink:
 
 
 _local_index = itertools.count()
+LEDGER_MESSAGE = "currents_ledger"
+
+
+def ledger_summary(ledger: Ledger) -> dict[str, Any]:
+    """What one connector knows of its events: counts, and the ids it dropped (with their
+    production times) so the judge can compare them with the simulation's."""
+    states = [entry.state for entry in ledger]
+    return {
+        "produced": len(states),
+        "skipped": states.count(SKIPPED),
+        "queued": states.count(QUEUED),
+        "dropped": {e.event_id: e.produced_at for e in ledger if e.fate == DROPPED},
+    }
+
+
+def report_ledger(environment: Any, summary: dict[str, Any]) -> None:
+    """Hand a connector's ledger to the judge: a message to the master, or straight in."""
+    runner = environment.runner
+    if isinstance(runner, WorkerRunner):
+        runner.send_message(LEDGER_MESSAGE, summary)
+    else:
+        LEDGERS.append(summary)
+
+
+LEDGERS: list[dict[str, Any]] = []  # the judge's collection (master or local runner)
 
 
 def user_index(workers: int, worker_index: int) -> int:
@@ -106,13 +133,6 @@ def mock_now(client: Any) -> float:
         return float(orjson.loads(resp.content)["now_ms"]) / 1000.0
 
 
-def scenario_mix(params: dict[str, Any]) -> Mix:
-    """The generator mix a scenario names, with its hot device (if any) sized for the run."""
-    base = MIXES[params["mix"]]
-    hot = params.get("hot")
-    return replace(base, hot=(HotDevice(**hot),)) if hot else replace(base, hot=())
-
-
 class ConnectorUser(FastHttpUser):
     """One Braze connector (one partition of Braze's queue) with its own seeded event stream."""
 
@@ -120,25 +140,19 @@ class ConnectorUser(FastHttpUser):
 
     @task
     def run_connector(self) -> None:
-        cfg, params = config(), config()["params"]
+        cfg = config()
         runner = self.environment.runner
         index = user_index(cfg.get("workers", 0), getattr(runner, "worker_index", 0))
-        start = cfg["sim_start_ms"] / 1000.0
         clock = PacedClock(mock_now(self.client), cfg["clock_scale"])
-        connector = Connector(
-            LocustSink(self.client),
-            clock,
-            ConnectorConfig(
-                api_key=cfg["api_key"],
-                batch_size=params["batch_size"],
-                batch_wait_s=params["flush_s"],
-                strategy=Strategy(params["strategy"]),
-                policy=RetryPolicy(),
-            ),
-            rng=derive(cfg["seed"], f"connector-{index}"),
-            classify_device=lambda record: device_class(record.get("device_id")) or "no-device",
-        )
-        stream = generate(params["events_per_user"], seed=cfg["seed"] * 1000 + index,
-                          start=start, duration=params["production_s"], mix=scenario_mix(params))  # fmt: skip
-        connector.run(stream, until=start + params["production_s"] + params["drain_s"])
+        connector = build_connector(LocustSink(self.client), clock, cfg, index)
+        ledger = connector.run(stream(cfg, index))  # until nothing is left; -t bounds the wall
+        report_ledger(self.environment, ledger_summary(ledger))
+        self._finish()
+
+    def _finish(self) -> None:
+        """Stop this user; the last one of this process ends the run (bounded by count, not
+        only by time): a worker quits, and the master stops when its last worker has quit."""
+        runner = self.environment.runner
+        if runner is not None and runner.user_count <= 1 and runner.state == STATE_RUNNING:
+            gevent.spawn_later(0.2, runner.quit)
         raise StopUser()
