@@ -56,11 +56,13 @@ def listen_for_ledgers(environment: Environment, **_: Any) -> None:
 
 
 def client_truth(ledgers: list[dict[str, Any]]) -> dict[str, Any]:
-    """What the connectors themselves know: produced, skipped, lost (dropped or left queued)."""
+    """What the connectors themselves know: produced, skipped, lost (dropped for good) and
+    still queued when the run ended."""
     return {
         "produced": sum(s["produced"] for s in ledgers),
         "skipped": sum(s["skipped"] for s in ledgers),
-        "lost": sum(len(s["dropped"]) + s["queued"] for s in ledgers),
+        "lost": sum(len(s["dropped"]) for s in ledgers),
+        "still_queued": sum(s["queued"] for s in ledgers),
         "connectors_reported": len(ledgers),
     }
 
@@ -118,6 +120,8 @@ def judge(environment: Environment) -> int:
     requests_log = fetch_requests(admin, cfg["api_key"])
     summary = summarize(entries)
     summary.update(client_truth(LEDGERS))
+    summary["undelivered"] = summary["produced"] - summary["skipped"] - summary["delivered"]
+    summary["connectors_missing"] = cfg["users"] - summary["connectors_reported"]
     stats = environment.stats.total
     summary["requests"] = stats.num_requests
     summary["error_ratio"] = stats.fail_ratio if stats.num_requests else 0.0

@@ -47,7 +47,8 @@ class Run:
 
 def config(run: Run, scenario: Scenario, host: str, managed: bool) -> dict[str, Any]:
     """Everything the locustfile needs, as JSON-able data."""
-    limits = th.merge(scenario.thresholds, (th.parse(o) for o in run.overrides))
+    always = (th.Threshold("connectors_missing", "==", 0, "every connector reported its ledger"),)
+    limits = th.merge((*always, *scenario.thresholds), (th.parse(o) for o in run.overrides))
     return {
         "scenario": scenario.name,
         "host": host,

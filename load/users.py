@@ -54,16 +54,17 @@ class PacedClock(ManualClock):
     runs ``scale`` times faster than the wall, reaches ``t``.
     """
 
-    def __init__(self, sim_now: float, scale: float) -> None:
+    def __init__(self, sim_now: float, scale: float, end: float = float("inf")) -> None:
         super().__init__(sim_now)
         self._anchor_sim, self._anchor_wall, self._scale = sim_now, time.monotonic(), scale
+        self._end = end  # the run's last instant: jumping there (to finish) needs no wait
 
     def target_now(self) -> float:
         return self._anchor_sim + (time.monotonic() - self._anchor_wall) * self._scale
 
     def set(self, t: float) -> None:
         wait = (t - self.target_now()) / self._scale
-        if wait > 0:
+        if wait > 0 and t < self._end:
             gevent.sleep(wait)
         super().set(t)
 
@@ -143,10 +144,14 @@ class ConnectorUser(FastHttpUser):
         cfg = config()
         runner = self.environment.runner
         index = user_index(cfg.get("workers", 0), getattr(runner, "worker_index", 0))
-        clock = PacedClock(mock_now(self.client), cfg["clock_scale"])
+        start, params = cfg["sim_start_ms"] / 1000.0, cfg["params"]
+        end = start + params["production_s"] + params["drain_s"]
+        clock = PacedClock(mock_now(self.client), cfg["clock_scale"], end=end)
         connector = build_connector(LocustSink(self.client), clock, cfg, index)
-        ledger = connector.run(stream(cfg, index))  # until nothing is left; -t bounds the wall
-        report_ledger(self.environment, ledger_summary(ledger))
+        try:
+            connector.run(stream(cfg, index), until=end)
+        finally:  # also when Locust's time bound stops the user mid-run
+            report_ledger(self.environment, ledger_summary(connector.ledger))
         self._finish()
 
     def _finish(self) -> None:
