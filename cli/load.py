@@ -17,17 +17,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from load.scenarios import SCENARIOS
 
     parser.add_argument("scenario", choices=[*SCENARIOS, "all"], help="scenario to run")
-    parser.add_argument("--size", choices=("ci", "full"), default="ci",
-                        help="ci: a smoke of seconds; full: minutes (make load)")  # fmt: skip
+    parser.add_argument(
+        "--size",
+        choices=("ci", "full"),
+        default="ci",
+        help="ci: a smoke of seconds; full: minutes (make load)",
+    )
     parser.add_argument("--duration", type=int, metavar="SECONDS", help="wall-clock bound")
     parser.add_argument("--users", type=int, help="connector partitions (Locust users)")
     parser.add_argument("--host", help="target URL (default: a mock started on 127.0.0.1)")
-    parser.add_argument("--workers", type=int, default=0,
-                        help="Locust distributed mode: one master + N local worker processes")  # fmt: skip
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="Locust distributed mode: one master + N local worker processes",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--reports", default="reports", help="report folder (default: reports)")
-    parser.add_argument("--threshold", action="append", default=[], metavar="METRIC<=VALUE",
-                        help="add or override a threshold, e.g. 'lost==0'")  # fmt: skip
+    parser.add_argument(
+        "--threshold",
+        action="append",
+        default=[],
+        metavar="METRIC<=VALUE",
+        help="add or override a threshold, e.g. 'lost==0'",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,8 +58,19 @@ def run(args: argparse.Namespace) -> int:
     names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
     worst = 0
     for name in names:
-        code = execute(Run(name, args.size, args.host, args.users, args.duration, args.workers,
-                           args.seed, Path(args.reports), args.threshold))  # fmt: skip
+        code = execute(
+            Run(
+                name,
+                args.size,
+                args.host,
+                args.users,
+                args.duration,
+                args.workers,
+                args.seed,
+                Path(args.reports),
+                args.threshold,
+            )
+        )
         print(f"load {name}: {'passed' if code == 0 else f'FAILED (exit {code})'}")
         worst = max(worst, code)
     return worst

@@ -9,12 +9,13 @@ produced within ``tolerance_s`` of an edge of the lost window are not held again
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from load.connectors import connector, stream
 from simulator.amplitude import AmplitudeModel
 from simulator.clock import ManualClock
-from simulator.connector import DROPPED, Action, InProcessSink
+from simulator.connector import DROPPED, Action, Connector, InProcessSink
 
 
 def simulated_losses(cfg: dict[str, Any]) -> dict[str, float]:
@@ -27,12 +28,19 @@ def simulated_losses(cfg: dict[str, Any]) -> dict[str, float]:
         clock = ManualClock(start)
         model = AmplitudeModel(clock)
         model.add_key(key, start + params["expire_at_s"])
-        fix = Action(restore, lambda _c, m=model: m.add_key(key), "the key works again")
+        fix = Action(restore, _restore_key(model, key), "the key works again")
         ledger = connector(InProcessSink(model), clock, cfg, index).run(
             stream(cfg, index), actions=[fix]
         )
         lost.update({e.event_id: e.produced_at for e in ledger if e.fate == DROPPED})
     return lost
+
+
+def _restore_key(model: AmplitudeModel, key: str) -> Callable[[Connector], None]:
+    def apply(_: Connector) -> None:
+        model.add_key(key)
+
+    return apply
 
 
 def mismatch(
@@ -42,7 +50,9 @@ def mismatch(
     if not expected:
         return len(actual), 0
     low, high = min(expected.values()), max(expected.values())
-    differing = {**{i: t for i, t in expected.items() if i not in actual},
-                 **{i: t for i, t in actual.items() if i not in expected}}  # fmt: skip
+    differing = {
+        **{i: t for i, t in expected.items() if i not in actual},
+        **{i: t for i, t in actual.items() if i not in expected},
+    }
     edge = sum(1 for t in differing.values() if min(abs(t - low), abs(t - high)) <= tolerance_s)
     return len(differing) - edge, edge

@@ -48,7 +48,6 @@ class Admin:
         return orjson.loads(resp.content)
 
 
-@events.init.add_listener
 def listen_for_ledgers(environment: Environment, **_: Any) -> None:
     runner = environment.runner
     if isinstance(runner, MasterRunner):
@@ -67,7 +66,6 @@ def client_truth(ledgers: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-@events.test_start.add_listener
 def set_stage(environment: Environment, **_: Any) -> None:
     if not _is_judge(environment):
         return
@@ -137,13 +135,14 @@ def judge(environment: Environment) -> int:
     report.write_requests(out / "requests.jsonl", requests_log)
     for breach in breaches:
         print(f"THRESHOLD BREACHED: {breach}")
-    print(f"{cfg['scenario']}: " + ", ".join(
-        f"{k}={summary[k]:g}" for k in ("delivered", "lost", "throttled", "duplicated")) +
-        f"; report in {cfg['report_dir']}")  # fmt: skip
+    print(
+        f"{cfg['scenario']}: "
+        + ", ".join(f"{k}={summary[k]:g}" for k in ("delivered", "lost", "throttled", "duplicated"))
+        + f"; report in {cfg['report_dir']}"
+    )
     return 1 if breaches else 0
 
 
-@events.quitting.add_listener
 def apply_thresholds(environment: Environment, **_: Any) -> None:
     if not _is_judge(environment):
         return
@@ -153,3 +152,8 @@ def apply_thresholds(environment: Environment, **_: Any) -> None:
         print(f"load: could not judge the run: {exc}")
         code = 2
     environment.process_exit_code = max(environment.process_exit_code or 0, code)
+
+
+events.init.add_listener(listen_for_ledgers)
+events.test_start.add_listener(set_stage)
+events.quitting.add_listener(apply_thresholds)

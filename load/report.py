@@ -54,16 +54,24 @@ def markdown(
     breaches: Sequence[Breach],
 ) -> str:
     broken = {b.threshold.metric: b for b in breaches}
-    lines = [f"# Load scenario `{scenario}`: {'FAILED' if breaches else 'passed'}", "",
-             "| threshold | seen | verdict |", "|---|---|---|"]  # fmt: skip
+    lines = [
+        f"# Load scenario `{scenario}`: {'FAILED' if breaches else 'passed'}",
+        "",
+        "| threshold | seen | verdict |",
+        "|---|---|---|",
+    ]
     for t in thresholds:
         seen = summary.get(t.metric)
         verdict = "**breached**" if t.metric in broken else "ok"
         lines.append(f"| `{t}` | {_fmt(seen)} | {verdict} |")
     lines += ["", "| figure | value |", "|---|---|"]
     lines += [f"| {k} | {_fmt(v)} |" for k, v in sorted(summary.items()) if k != "outcomes"]
-    lines += ["", "Outcomes seen by the mock: " + ", ".join(
-        f"{k} {v}" for k, v in sorted(summary.get("outcomes", {}).items())), ""]  # fmt: skip
+    lines += [
+        "",
+        "Outcomes seen by the mock: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(summary.get("outcomes", {}).items())),
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -97,8 +105,11 @@ def plot_delay(path: Path, scenario: str, entries: Iterable[Mapping[str, Any]]) 
     fig, ax = plt.subplots(figsize=(9, 4.5))
     for cls, (xs, ys) in sorted(series.items()):
         ax.scatter([(x - (start or 0)) / 1000 for x in xs], ys, s=4, label=cls, alpha=0.6)
-    ax.set(title=f"{scenario}: delivery delay by device class", xlabel="mock time since first "
-           "delivery (s)", ylabel="delay (s)")  # fmt: skip
+    ax.set(
+        title=f"{scenario}: delivery delay by device class",
+        xlabel="mock time since first delivery (s)",
+        ylabel="delay (s)",
+    )
     if series:
         ax.legend(markerscale=4)
     fig.tight_layout()

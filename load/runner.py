@@ -68,8 +68,7 @@ def config(run: Run, scenario: Scenario, host: str, managed: bool) -> dict[str, 
 @contextmanager
 def mock_server(extra_args: tuple[str, ...]) -> Iterator[str]:
     """A `currents-sim serve` on a free 127.0.0.1 port for the length of the run."""
-    cmd = [sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", "0",
-           *extra_args]  # fmt: skip
+    cmd = [sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", "0", *extra_args]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert proc.stdout is not None
@@ -89,17 +88,30 @@ def locust_command(run: Run, scenario: Scenario, host: str) -> list[str]:
     report_dir = run.reports / scenario.name
     users = run.users or scenario.users
     cmd = [
-        sys.executable, "-m", "locust",
-        "-f", str(LOCUSTFILES / scenario.locustfile),
-        "--headless", "--only-summary",
-        "-u", str(users), "-r", str(users),
-        "-t", f"{run.run_time_s or scenario.run_time_s}s",
-        "--stop-timeout", "5",
-        "--host", host,
-        "--csv", str(report_dir / "locust"),
-        "--html", str(report_dir / "locust.html"),
-        "--loglevel", "WARNING",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(LOCUSTFILES / scenario.locustfile),
+        "--headless",
+        "--only-summary",
+        "-u",
+        str(users),
+        "-r",
+        str(users),
+        "-t",
+        f"{run.run_time_s or scenario.run_time_s}s",
+        "--stop-timeout",
+        "5",
+        "--host",
+        host,
+        "--csv",
+        str(report_dir / "locust"),
+        "--html",
+        str(report_dir / "locust.html"),
+        "--loglevel",
+        "WARNING",
+    ]
     if run.workers:
         cmd += ["--processes", str(run.workers)]
     return cmd

@@ -78,8 +78,9 @@ class LocustSink:
     def send(self, api_key: str, events: list[dict[str, Any]]) -> SinkResponse:
         payload = orjson.dumps({"api_key": api_key, "events": events})
         headers = {"Content-Type": "application/json"}
-        with self.client.post(self.path, data=payload, headers=headers, catch_response=True,
-                              name=self.path) as resp:  # fmt: skip
+        with self.client.post(
+            self.path, data=payload, headers=headers, catch_response=True, name=self.path
+        ) as resp:
             status = resp.status_code or 0
             try:
                 body = orjson.loads(resp.content or b"")

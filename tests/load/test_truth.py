@@ -7,27 +7,39 @@ from typing import Any
 from load.truth import percentile, summarize
 
 
-def entry(insert_id: str, outcome: str, received_at: int, time: int = 0,
-          device_id: str = "d1") -> dict[str, Any]:  # fmt: skip
-    return {"insert_id": insert_id, "outcome": outcome, "received_at": received_at,
-            "time": time, "device_id": device_id}  # fmt: skip
+def entry(
+    insert_id: str, outcome: str, received_at: int, time: int = 0, device_id: str = "d1"
+) -> dict[str, Any]:
+    return {
+        "insert_id": insert_id,
+        "outcome": outcome,
+        "received_at": received_at,
+        "time": time,
+        "device_id": device_id,
+    }
 
 
 def test_delivered_lost_and_duplicated_by_insert_id() -> None:
-    summary = summarize([
-        entry("a", "throttled", 1000), entry("a", "ingested", 31_000),
-        entry("b", "unauthorized", 1000),
-        entry("c", "ingested", 2000), entry("c", "deduplicated", 3000),
-    ])  # fmt: skip
+    summary = summarize(
+        [
+            entry("a", "throttled", 1000),
+            entry("a", "ingested", 31_000),
+            entry("b", "unauthorized", 1000),
+            entry("c", "ingested", 2000),
+            entry("c", "deduplicated", 3000),
+        ]
+    )
     assert (summary["seen"], summary["delivered"], summary["lost_seen"]) == (3, 2, 1)
     assert summary["duplicated"] == 1 and summary["throttled"] == 1
 
 
 def test_delay_is_received_minus_produced_per_device_class() -> None:
-    summary = summarize([
-        entry("a", "ingested", 40_000, time=0, device_id="3f2a"),
-        entry("h", "ingested", 5_000, time=0, device_id="misconfigured-9"),
-    ])  # fmt: skip
+    summary = summarize(
+        [
+            entry("a", "ingested", 40_000, time=0, device_id="3f2a"),
+            entry("h", "ingested", 5_000, time=0, device_id="misconfigured-9"),
+        ]
+    )
     assert summary["delay_max_s.normal"] == 40.0
     assert summary["delay_max_s.misconfigured"] == 5.0
     assert summary["delay_p95_s"] == 40.0
