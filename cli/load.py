@@ -56,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 0 or (args.users is not None and args.users < 1):
         raise CliError("--workers must be >= 0 and --users >= 1")
     names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    if args.print_config:
+        return _print_config(names, args)
     worst = 0
     for name in names:
         code = execute(
@@ -74,3 +76,26 @@ def run(args: argparse.Namespace) -> int:
         print(f"load {name}: {'passed' if code == 0 else f'FAILED (exit {code})'}")
         worst = max(worst, code)
     return worst
+
+
+def _print_config(names: list[str], args: argparse.Namespace) -> int:
+    import json
+
+    from load.runner import Run, config
+
+    if not args.host:
+        raise CliError("--print-config needs --host: the URL every Locust process will target")
+    for name in names:
+        run = Run(
+            name,
+            args.size,
+            args.host,
+            args.users,
+            args.duration,
+            args.workers,
+            args.seed,
+            Path(args.reports),
+            args.threshold,
+        )
+        print(json.dumps(config(run, run.resolve(), args.host, managed=False)))
+    return 0
