@@ -35,6 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--reports", default="reports", help="report folder (default: reports)")
     parser.add_argument(
+        "--print-config",
+        action="store_true",
+        help="print the CURRENTS_LOAD configuration (for Locust workers on other machines), exit",
+    )
+    parser.add_argument(
         "--threshold",
         action="append",
         default=[],
