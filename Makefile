@@ -32,8 +32,12 @@ test: lint test-only ## install, lint, then run every test (what CI runs)
 
 node: node_modules/.installed ## install the official Node SDK for the contract tests (npm ci)
 
-test-only: install node ## run the test suite without lint
-	$(BIN)/pytest -n 2 -p no:cacheprovider
+test-only: install node ## run the test suite without lint (load smoke runs last, on its own)
+	$(BIN)/pytest -n 2 -p no:cacheprovider -m "not load"
+	$(BIN)/pytest -p no:cacheprovider -m load
+
+load: install ## every load scenario at full size, headless (about 25 minutes; reports/ holds the results)
+	$(BIN)/currents-sim load all --size full
 
 lint: install ## ruff check + format check, mypy, import contracts
 	$(BIN)/ruff check .

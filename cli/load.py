@@ -1,0 +1,106 @@
+"""``currents-sim load``: a Locust scenario, headless, bounded, with pass/fail thresholds.
+
+Exit code: Locust's (0 when every threshold held, 1 when one broke); 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cli.errors import CliError
+
+HELP = "run a Locust load scenario headless against the mock (or --host) with thresholds"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from load.scenarios import SCENARIOS
+
+    parser.add_argument("scenario", choices=[*SCENARIOS, "all"], help="scenario to run")
+    parser.add_argument(
+        "--size",
+        choices=("ci", "full"),
+        default="ci",
+        help="ci: a smoke of seconds; full: minutes (make load)",
+    )
+    parser.add_argument("--duration", type=int, metavar="SECONDS", help="wall-clock bound")
+    parser.add_argument("--users", type=int, help="connector partitions (Locust users)")
+    parser.add_argument("--host", help="target URL (default: a mock started on 127.0.0.1)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="Locust distributed mode: one master + N local worker processes",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--reports", default="reports", help="report folder (default: reports)")
+    parser.add_argument(
+        "--print-config",
+        action="store_true",
+        help="print the CURRENTS_LOAD configuration (for Locust workers on other machines), exit",
+    )
+    parser.add_argument(
+        "--threshold",
+        action="append",
+        default=[],
+        metavar="METRIC<=VALUE",
+        help="add or override a threshold, e.g. 'lost==0'",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from load import thresholds
+    from load.runner import Run, execute
+    from load.scenarios import SCENARIOS
+
+    for text in args.threshold:
+        try:
+            thresholds.parse(text)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    if args.workers < 0 or (args.users is not None and args.users < 1):
+        raise CliError("--workers must be >= 0 and --users >= 1")
+    names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    if args.print_config:
+        return _print_config(names, args)
+    worst = 0
+    for name in names:
+        code = execute(
+            Run(
+                name,
+                args.size,
+                args.host,
+                args.users,
+                args.duration,
+                args.workers,
+                args.seed,
+                Path(args.reports),
+                args.threshold,
+            )
+        )
+        print(f"load {name}: {'passed' if code == 0 else f'FAILED (exit {code})'}")
+        worst = max(worst, code)
+    return worst
+
+
+def _print_config(names: list[str], args: argparse.Namespace) -> int:
+    import json
+
+    from load.runner import Run, config
+
+    if not args.host:
+        raise CliError("--print-config needs --host: the URL every Locust process will target")
+    for name in names:
+        run = Run(
+            name,
+            args.size,
+            args.host,
+            args.users,
+            args.duration,
+            args.workers,
+            args.seed,
+            Path(args.reports),
+            args.threshold,
+        )
+        print(json.dumps(config(run, run.resolve(), args.host, managed=False)))
+    return 0

@@ -1,0 +1,159 @@
+"""Locust event hooks: set the stage at test start, judge the run at the end.
+
+Only the master (or the single local runner) acts: it resets the API key's state on the target,
+sets the mock clock (start instant and scale), schedules key expiry and restoration for the
+credential story, and when Locust quits it reads the server-side truth (``/_mock/events``),
+summarises it (``load.truth``), evaluates the thresholds (``load.thresholds``, pure), writes
+the report (``load.report``) and sets Locust's exit code: 1 when a threshold broke.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import gevent
+import orjson
+from locust import events
+from locust.env import Environment
+from locust.runners import MasterRunner, WorkerRunner
+
+from load import report
+from load.crosscheck import mismatch, simulated_losses
+from load.thresholds import Threshold, evaluate
+from load.truth import summarize
+from load.users import LEDGER_MESSAGE, LEDGERS, config
+
+PAGE = 1000
+
+
+def _is_judge(environment: Environment) -> bool:
+    return not isinstance(environment.runner, WorkerRunner)
+
+
+class Admin:
+    """The target's ``/_mock`` API over a plain session (kept out of Locust's statistics)."""
+
+    def __init__(self, base_url: str) -> None:
+        import requests
+
+        self.base_url, self.session = base_url.rstrip("/"), requests.Session()
+
+    def post(self, path: str, body: dict[str, Any]) -> None:
+        self.session.post(self.base_url + path, json=body, timeout=10).raise_for_status()
+
+    def get(self, path: str, params: dict[str, Any]) -> Any:
+        resp = self.session.get(self.base_url + path, params=params, timeout=60)
+        resp.raise_for_status()
+        return orjson.loads(resp.content)
+
+
+def listen_for_ledgers(environment: Environment, **_: Any) -> None:
+    runner = environment.runner
+    if isinstance(runner, MasterRunner):
+        runner.register_message(LEDGER_MESSAGE, lambda msg, **_: LEDGERS.append(msg.data))
+
+
+def client_truth(ledgers: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the connectors themselves know: produced, skipped, lost (dropped for good) and
+    still queued when the run ended."""
+    return {
+        "produced": sum(s["produced"] for s in ledgers),
+        "skipped": sum(s["skipped"] for s in ledgers),
+        "lost": sum(len(s["dropped"]) for s in ledgers),
+        "still_queued": sum(s["queued"] for s in ledgers),
+        "connectors_reported": len(ledgers),
+    }
+
+
+def set_stage(environment: Environment, **_: Any) -> None:
+    if not _is_judge(environment):
+        return
+    cfg, params = config(), config()["params"]
+    admin = Admin(cfg["host"])
+    admin.post("/_mock/reset", {"api_key": cfg["api_key"]})
+    admin.post("/_mock/clock", {"set": cfg["sim_start_ms"], "scale": cfg["clock_scale"]})
+    if "expire_at_s" in params:
+        expires_ms = cfg["sim_start_ms"] + int(params["expire_at_s"] * 1000)
+        admin.post("/_mock/keys", {"key": cfg["api_key"], "expires_at": expires_ms})
+        restore_wall_s = (params["expire_at_s"] + params["outage_s"]) / cfg["clock_scale"]
+        gevent.spawn_later(restore_wall_s, admin.post, "/_mock/keys", {"key": cfg["api_key"]})
+
+
+def fetch_entries(admin: Admin, api_key: str) -> list[dict[str, Any]]:
+    """Every journal entry of the key (every outcome), page by page."""
+    entries: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        params = {
+            "api_key": api_key,
+            "outcome": "all",
+            "limit": PAGE,
+            **({"cursor": cursor} if cursor else {}),
+        }
+        page = admin.get("/_mock/events", params)
+        entries += page["events"]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return entries
+
+
+def fetch_requests(admin: Admin, api_key: str) -> list[dict[str, Any]]:
+    """The mock's request log for the key (time, status, event count, body), page by page."""
+    rows: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        params = {"api_key": api_key, "limit": PAGE, **({"cursor": cursor} if cursor else {})}
+        page = admin.get("/_mock/requests", params)
+        rows += page["requests"]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return rows
+
+
+def judge(environment: Environment) -> int:
+    cfg, params = config(), config()["params"]
+    admin = Admin(cfg["host"])
+    entries = fetch_entries(admin, cfg["api_key"])
+    requests_log = fetch_requests(admin, cfg["api_key"])
+    summary = summarize(entries)
+    summary.update(client_truth(LEDGERS))
+    summary["undelivered"] = summary["produced"] - summary["skipped"] - summary["delivered"]
+    summary["connectors_missing"] = cfg["users"] - summary["connectors_reported"]
+    stats = environment.stats.total
+    summary["requests"] = stats.num_requests
+    summary["error_ratio"] = stats.fail_ratio if stats.num_requests else 0.0
+    if "expire_at_s" in params:
+        dropped = {i: t for s in LEDGERS for i, t in s["dropped"].items()}
+        expected = simulated_losses(cfg)
+        away, edge = mismatch(expected, dropped, tolerance_s=1800.0)
+        summary.update(lost_expected=len(expected), lost_mismatch=away, lost_at_edges=edge)
+    thresholds = [Threshold(*row) for row in cfg["thresholds"]]
+    breaches = evaluate(summary, thresholds)
+    out = Path(cfg["report_dir"])
+    report.write(out, cfg["scenario"], summary, thresholds, breaches, entries)
+    report.write_requests(out / "requests.jsonl", requests_log)
+    for breach in breaches:
+        print(f"THRESHOLD BREACHED: {breach}")
+    print(
+        f"{cfg['scenario']}: "
+        + ", ".join(f"{k}={summary[k]:g}" for k in ("delivered", "lost", "throttled", "duplicated"))
+        + f"; report in {cfg['report_dir']}"
+    )
+    return 1 if breaches else 0
+
+
+def apply_thresholds(environment: Environment, **_: Any) -> None:
+    if not _is_judge(environment):
+        return
+    try:
+        code = judge(environment)
+    except Exception as exc:  # a report we could not make must fail the run, loudly
+        print(f"load: could not judge the run: {exc}")
+        code = 2
+    environment.process_exit_code = max(environment.process_exit_code or 0, code)
+
+
+events.init.add_listener(listen_for_ledgers)
+events.test_start.add_listener(set_stage)
+events.quitting.add_listener(apply_thresholds)

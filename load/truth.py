@@ -1,0 +1,91 @@
+"""Server-side truth of a load run, from the mock's journal (pure; no locust, no HTTP).
+
+Every figure comes from what the mock saw: one journal entry per event per request, with its
+``outcome`` and ``received_at`` (ms, mock clock); the event's own ``time`` (ms) is when it was
+produced on the same clock, so ``received_at - time`` is its delivery delay. An event (by
+``insert_id``) is *delivered* once ingested, *lost_seen* when it was sent but never ingested
+(the connector gave up on it), *duplicated* when the mock saw it again after ingesting it.
+Events a connector dropped without ever sending them are invisible here: the connectors' own
+ledgers report those (``load.users.ledger_summary``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from simulator.generator import device_class
+
+INGESTED, DEDUPLICATED, THROTTLED = "ingested", "deduplicated", "throttled"
+QUOTA_EXCEEDED, UNAUTHORIZED = "quota_exceeded", "unauthorized"
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _class(entry: Mapping[str, Any]) -> str:
+    return device_class(entry.get("device_id")) or "no-device"
+
+
+def summarize(entries: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The run's figures: counts per outcome, delivered/lost/duplicated, delays per class."""
+    outcomes: Counter[str] = Counter()
+    first_ingest: dict[str, Mapping[str, Any]] = {}
+    seen_class: dict[str, str] = {}
+    duplicated = 0
+    for entry in entries:
+        outcome, insert_id = entry.get("outcome", ""), entry.get("insert_id")
+        outcomes[outcome] += 1
+        if not isinstance(insert_id, str):
+            continue
+        seen_class.setdefault(insert_id, _class(entry))
+        if outcome == INGESTED:
+            if insert_id in first_ingest:
+                duplicated += 1
+            else:
+                first_ingest[insert_id] = entry
+        elif outcome == DEDUPLICATED:
+            duplicated += 1
+    summary: dict[str, Any] = {
+        "seen": len(seen_class),
+        "delivered": len(first_ingest),
+        "lost_seen": len(seen_class) - len(first_ingest),
+        "duplicated": duplicated,
+        "throttled": outcomes[THROTTLED],
+        "quota_exceeded": outcomes[QUOTA_EXCEEDED],
+        "unauthorized": outcomes[UNAUTHORIZED],
+        "outcomes": dict(outcomes),
+    }
+    summary.update(_delays(first_ingest.values()))
+    for cls, n in Counter(seen_class[i] for i in first_ingest).items():
+        summary[f"delivered.{cls}"] = n
+    return summary
+
+
+def delay_s(entry: Mapping[str, Any]) -> float | None:
+    time, received = entry.get("time"), entry.get("received_at")
+    if not isinstance(time, int | float) or not isinstance(received, int | float):
+        return None
+    return (received - time) / 1000.0
+
+
+def _delays(ingested: Iterable[Mapping[str, Any]]) -> dict[str, float]:
+    by_class: dict[str, list[float]] = defaultdict(list)
+    for entry in ingested:
+        delay = delay_s(entry)
+        if delay is not None:
+            by_class[_class(entry)].append(delay)
+            by_class[""].append(delay)
+    out: dict[str, float] = {}
+    for cls, delays in by_class.items():
+        suffix = f".{cls}" if cls else ""
+        out[f"delay_p50_s{suffix}"] = percentile(delays, 50)
+        out[f"delay_p95_s{suffix}"] = percentile(delays, 95)
+        out[f"delay_max_s{suffix}"] = max(delays)
+    return out

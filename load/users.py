@@ -1,0 +1,164 @@
+"""Connector-like Locust users: each user *is* the connector model, paced in real time.
+
+A ``ConnectorUser`` runs ``simulator.connector.Connector`` (the same code the ``simulate``
+command runs in simulated time) over a ``LocustSink`` that posts each batch to the target's
+``/2/httpapi`` through Locust's FastHttp client, on a ``PacedClock`` that reads the mock's clock
+and *sleeps* instead of jumping: the connector's waits (batch deadlines, 30 s backoffs, 2–5 min
+credential retries) take real time, divided by the mock clock's scale. Its events come from the
+Faker generator (``simulator.generator``), one seeded stream per user.
+
+Every request is a Locust request named ``/2/httpapi``; an answer Amplitude gives by design
+(JSON with ``code`` equal to the status: 200, 400, 413, 429) counts as a success, anything else
+(5xx, no JSON, no connection) as a failure, so ``error_ratio`` measures transport trouble, not
+throttling.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import time
+from functools import cache
+from typing import Any
+
+import gevent
+import orjson
+from locust import FastHttpUser, task
+from locust.exception import StopUser
+from locust.runners import STATE_RUNNING, WorkerRunner
+
+from load.connectors import connector as build_connector
+from load.connectors import stream
+from simulator.clock import ManualClock
+from simulator.connector import DROPPED, QUEUED, SKIPPED, Ledger, SinkResponse
+
+ENV = "CURRENTS_LOAD"
+
+
+@cache
+def config() -> dict[str, Any]:
+    """The run's configuration, written by ``load.runner`` (same in every worker process)."""
+    raw = os.environ.get(ENV)
+    if not raw:
+        raise RuntimeError(f"{ENV} is not set: start scenarios with `currents-sim load`")
+    doc: dict[str, Any] = json.loads(raw)
+    return doc
+
+
+class PacedClock(ManualClock):
+    """A ``ManualClock`` whose ``set`` waits for the mock's (scaled) clock to get there.
+
+    Between two ``set`` calls the connector sees a fixed instant, exactly as in a simulation;
+    ``set(t)`` sleeps (cooperatively, other users run meanwhile) until the target's clock, which
+    runs ``scale`` times faster than the wall, reaches ``t``.
+    """
+
+    def __init__(self, sim_now: float, scale: float, end: float = float("inf")) -> None:
+        super().__init__(sim_now)
+        self._anchor_sim, self._anchor_wall, self._scale = sim_now, time.monotonic(), scale
+        self._end = end  # the run's last instant: jumping there (to finish) needs no wait
+
+    def target_now(self) -> float:
+        return self._anchor_sim + (time.monotonic() - self._anchor_wall) * self._scale
+
+    def set(self, t: float) -> None:
+        wait = (t - self.target_now()) / self._scale
+        if wait > 0 and t < self._end:
+            gevent.sleep(wait)
+        super().set(t)
+
+
+class LocustSink:
+    """The connector's ``Sink`` over Locust's HTTP client (stats, failures, timings)."""
+
+    def __init__(self, client: Any, path: str = "/2/httpapi") -> None:
+        self.client, self.path = client, path
+
+    def send(self, api_key: str, events: list[dict[str, Any]]) -> SinkResponse:
+        payload = orjson.dumps({"api_key": api_key, "events": events})
+        headers = {"Content-Type": "application/json"}
+        with self.client.post(
+            self.path, data=payload, headers=headers, catch_response=True, name=self.path
+        ) as resp:
+            status = resp.status_code or 0
+            try:
+                body = orjson.loads(resp.content or b"")
+            except orjson.JSONDecodeError:
+                body = None
+            if isinstance(body, dict) and body.get("code") == status:
+                resp.success()
+            else:
+                resp.failure(f"status {status} without Amplitude's JSON body")
+                body = body if isinstance(body, dict) else None
+            return SinkResponse(status, body)
+
+
+_local_index = itertools.count()
+LEDGER_MESSAGE = "currents_ledger"
+
+
+def ledger_summary(ledger: Ledger) -> dict[str, Any]:
+    """What one connector knows of its events: counts, and the ids it dropped (with their
+    production times) so the judge can compare them with the simulation's."""
+    states = [entry.state for entry in ledger]
+    return {
+        "produced": len(states),
+        "skipped": states.count(SKIPPED),
+        "queued": states.count(QUEUED),
+        "dropped": {e.event_id: e.produced_at for e in ledger if e.fate == DROPPED},
+    }
+
+
+def report_ledger(environment: Any, summary: dict[str, Any]) -> None:
+    """Hand a connector's ledger to the judge: a message to the master, or straight in."""
+    runner = environment.runner
+    if isinstance(runner, WorkerRunner):
+        runner.send_message(LEDGER_MESSAGE, summary)
+    else:
+        LEDGERS.append(summary)
+
+
+LEDGERS: list[dict[str, Any]] = []  # the judge's collection (master or local runner)
+
+
+def user_index(workers: int, worker_index: int) -> int:
+    """A run-wide index, the same set of indices whether one process or N workers run them."""
+    return worker_index + next(_local_index) * max(1, workers)
+
+
+def mock_now(client: Any) -> float:
+    with client.get("/_mock/clock", name="/_mock/clock", catch_response=True) as resp:
+        if resp.status_code != 200:
+            resp.failure("the target has no /_mock/clock")
+            raise StopUser()
+        return float(orjson.loads(resp.content)["now_ms"]) / 1000.0
+
+
+class ConnectorUser(FastHttpUser):
+    """One Braze connector (one partition of Braze's queue) with its own seeded event stream."""
+
+    abstract = True
+
+    @task
+    def run_connector(self) -> None:
+        cfg = config()
+        runner = self.environment.runner
+        index = user_index(cfg.get("workers", 0), getattr(runner, "worker_index", 0))
+        start, params = cfg["sim_start_ms"] / 1000.0, cfg["params"]
+        end = start + params["production_s"] + params["drain_s"]
+        clock = PacedClock(mock_now(self.client), cfg["clock_scale"], end=end)
+        connector = build_connector(LocustSink(self.client), clock, cfg, index)
+        try:
+            connector.run(stream(cfg, index), until=end)
+        finally:  # also when Locust's time bound stops the user mid-run
+            report_ledger(self.environment, ledger_summary(connector.ledger))
+        self._finish()
+
+    def _finish(self) -> None:
+        """Stop this user; the last one of this process ends the run (bounded by count, not
+        only by time): a worker quits, and the master stops when its last worker has quit."""
+        runner = self.environment.runner
+        if runner is not None and runner.user_count <= 1 and runner.state == STATE_RUNNING:
+            gevent.spawn_later(0.2, runner.quit)
+        raise StopUser()
