@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from cli.errors import CliError
 
@@ -50,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from load import thresholds
-    from load.runner import Run, execute
+    from load.runner import execute
     from load.scenarios import SCENARIOS
 
     for text in args.threshold:
@@ -65,19 +66,7 @@ def run(args: argparse.Namespace) -> int:
         return _print_config(names, args)
     worst = 0
     for name in names:
-        code = execute(
-            Run(
-                name,
-                args.size,
-                args.host,
-                args.users,
-                args.duration,
-                args.workers,
-                args.seed,
-                Path(args.reports),
-                args.threshold,
-            )
-        )
+        code = execute(_run_of(name, args))
         print(f"load {name}: {'passed' if code == 0 else f'FAILED (exit {code})'}")
         worst = max(worst, code)
     return worst
@@ -86,21 +75,27 @@ def run(args: argparse.Namespace) -> int:
 def _print_config(names: list[str], args: argparse.Namespace) -> int:
     import json
 
-    from load.runner import Run, config
+    from load.runner import config
 
     if not args.host:
         raise CliError("--print-config needs --host: the URL every Locust process will target")
     for name in names:
-        run = Run(
-            name,
-            args.size,
-            args.host,
-            args.users,
-            args.duration,
-            args.workers,
-            args.seed,
-            Path(args.reports),
-            args.threshold,
-        )
+        run = _run_of(name, args)
         print(json.dumps(config(run, run.resolve(), args.host, managed=False)))
     return 0
+
+
+def _run_of(name: str, args: argparse.Namespace) -> Any:
+    from load.runner import Run
+
+    return Run(
+        name,
+        args.size,
+        args.host,
+        args.users,
+        args.duration,
+        args.workers,
+        args.seed,
+        Path(args.reports),
+        args.threshold,
+    )

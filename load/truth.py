@@ -11,11 +11,11 @@ ledgers report those (``load.users.ledger_summary``).
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from simulator.connector.report import percentile as _percentile
 from simulator.generator import device_class
 
 INGESTED, DEDUPLICATED, THROTTLED = "ingested", "deduplicated", "throttled"
@@ -23,10 +23,11 @@ QUOTA_EXCEEDED, UNAUTHORIZED = "quota_exceeded", "unauthorized"
 
 
 def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[rank - 1]
+    """Nearest-rank percentile (q in 0..100) of a non-empty list (the connector report's rule)."""
+    found = _percentile(values, q)
+    if found is None:
+        raise ValueError("percentile of nothing")
+    return found
 
 
 def _class(entry: Mapping[str, Any]) -> str:
