@@ -1,0 +1,165 @@
+"""``currents-sim conformance``: grade what Amplitude received against the reference.
+
+Inputs: ``--produced`` the Currents events (JSON Lines flat/http, ``.json``, ``.avro``, folders,
+``-``); then either ``--received`` what Amplitude got (JSON Lines of events, of ``/2/httpapi``
+request bodies or of mock journal entries; ``.gz`` JSON Lines; Amplitude Export API ``.zip``
+archives of gzipped JSON lines) or ``--mock URL --api-key K`` (the live mock's journal and
+request log, which also enables the behaviour rules).
+
+Outputs: a terminal summary (stdout, or stderr with ``--json``), ``--json`` (one object on
+stdout), ``--junit FILE``, ``--html FILE``. Exit 0 clean, 1 when any rule fails, 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import sys
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from cli.errors import CliError
+from cli.inputs import check_inputs, read
+
+HELP = "grade a connector's output (and, with --mock, its behaviour) against the reference"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--produced",
+        nargs="+",
+        metavar="FILE",
+        required=True,
+        help="Currents events produced (JSONL flat/http, .json, .avro, folders, '-')",
+    )
+    parser.add_argument(
+        "--received",
+        nargs="+",
+        metavar="FILE",
+        required=True,
+        help="what Amplitude received: JSONL events or /2/httpapi bodies, .gz, "
+        "or Export API .zip files",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=("page", "glossary"),
+        default="page",
+        help="Amplitude naming profile of the reference (default: page)",
+    )
+    parser.add_argument(
+        "--examples", type=int, default=5, metavar="N", help="examples kept per rule (default: 5)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    parser.add_argument("--junit", metavar="FILE", help="write JUnit XML (one test case per rule)")
+    parser.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
+
+
+def _produced(paths: list[str]) -> Iterator[Any]:
+    for path in paths:
+        for record in read(path):
+            if record.error is not None:
+                raise CliError(f"{record.source}:{record.line}: {record.error}")
+            yield record.data
+
+
+def _json_lines(stream: Iterable[bytes], source: str) -> Iterator[Any]:
+    for number, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        try:
+            yield orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise CliError(f"{source}:{number}: invalid JSON: {exc}") from exc
+
+
+def _export_zip(path: Path) -> Iterator[Any]:
+    """An Amplitude Export API archive: a zip of (usually gzipped) JSON Lines files."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise CliError(f"{path}: not a zip archive ({exc})") from exc
+    with archive:
+        for member in sorted(archive.namelist()):
+            if member.endswith("/"):
+                continue
+            source = f"{path}!{member}"
+            with archive.open(member) as raw, contextlib.ExitStack() as stack:
+                stream: Iterable[bytes] = raw
+                if member.endswith(".gz"):
+                    stream = stack.enter_context(gzip.GzipFile(fileobj=raw))
+                try:
+                    yield from _json_lines(stream, source)
+                except (OSError, EOFError, zipfile.BadZipFile) as exc:
+                    raise CliError(f"{source}: unreadable ({exc})") from exc
+
+
+def _received_file(path: Path) -> Iterator[Any]:
+    if path.suffix == ".zip":
+        yield from _export_zip(path)
+    elif path.suffix == ".gz":
+        try:
+            with gzip.open(path, "rb") as stream:
+                yield from _json_lines(stream, str(path))
+        except (OSError, EOFError) as exc:
+            raise CliError(f"{path}: not a readable gzip file ({exc})") from exc
+    else:
+        for record in read(str(path)):
+            if record.error is not None:
+                raise CliError(f"{record.source}:{record.line}: {record.error}")
+            yield record.data
+
+
+def _received(paths: list[str]) -> Iterator[Any]:
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                yield from _received_file(child)
+        else:
+            yield from _received_file(path)
+
+
+def run(args: argparse.Namespace) -> int:
+    from simulator.conformance import NEEDS_REQUEST_LOG, ContentCheck, Tally, summary
+    from simulator.conformance.report import build_report
+
+    if args.examples < 0:
+        raise CliError("--examples must be >= 0")
+    produced = check_inputs(args.produced)
+    received = check_inputs(args.received)
+    tally = Tally(args.examples)
+    with ContentCheck(args.profile) as check:
+        check.add_produced(_produced(produced))
+        not_evaluated = {"behaviour": NEEDS_REQUEST_LOG}
+        check.add_received(_received(received))
+        result = check.finish(tally)
+    report = build_report(tally, summary(result), not_evaluated)
+    _write_outputs(report, args)
+    return 0 if report.clean else 1
+
+
+def _write_outputs(report: Any, args: argparse.Namespace) -> None:
+    from simulator.conformance.render import html_page, junit, terminal
+
+    if args.junit:
+        _write(args.junit, junit(report))
+    if args.html:
+        _write(args.html, html_page(report))
+    if args.json:
+        sys.stderr.write(terminal(report))
+        sys.stdout.buffer.write(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.flush()
+    else:
+        sys.stdout.write(terminal(report))
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"{path}: cannot write ({exc.strerror})") from exc

@@ -1,0 +1,61 @@
+"""The QA conformance report (issue 8): what a connector sent Amplitude, graded against the
+reference transformer (content) and against the delivery rules (behaviour).
+
+Pure core: no HTTP, no printing. Inputs arrive as parsed JSON values; ``content.ContentCheck``
+spills to a temporary SQLite file to stay within bounded memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from simulator.conformance.content import ContentCheck, ContentResult
+from simulator.conformance.report import DEFAULT_EXAMPLES, Finding, Report, Tally, build_report
+from simulator.conformance.rules import RULES, RULES_BY_ID, Rule
+from simulator.currents.catalogue import Profile
+
+NEEDS_REQUEST_LOG = "needs the mock's request log (--mock URL --api-key K)"
+
+__all__ = [
+    "NEEDS_REQUEST_LOG",
+    "RULES",
+    "RULES_BY_ID",
+    "ContentCheck",
+    "Finding",
+    "Report",
+    "Rule",
+    "Tally",
+    "compare",
+    "summary",
+]
+
+
+def summary(content: ContentResult) -> dict[str, Any]:
+    return {
+        "produced": content.produced,
+        "expected": content.expected,
+        "skipped": dict(sorted(content.skipped.items())),
+        "received": content.received,
+        "matched": content.matched,
+        "missing": content.missing,
+        "extra": content.extra,
+        "duplicated": content.duplicated,
+        "mismatched": content.mismatched,
+    }
+
+
+def compare(
+    produced: Iterable[Any],
+    received: Iterable[Any],
+    *,
+    profile: Profile = "page",
+    examples: int = DEFAULT_EXAMPLES,
+) -> Report:
+    """Content-only report (behaviour rules marked not evaluated)."""
+    tally = Tally(examples)
+    with ContentCheck(profile) as check:
+        check.add_produced(produced)
+        check.add_received(received)
+        result = check.finish(tally)
+    return build_report(tally, summary(result), {"behaviour": NEEDS_REQUEST_LOG})
