@@ -15,7 +15,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
+import shutil
 import sys
+import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -124,21 +126,32 @@ def _received(paths: list[str]) -> Iterator[Any]:
             yield from _received_file(path)
 
 
+def _spool_stdin(paths: list[str], stack: contextlib.ExitStack) -> list[str]:
+    """Inputs are read twice when differences must be explained: stdin goes to a temp file."""
+    if "-" not in paths:
+        return paths
+    spool = stack.enter_context(tempfile.NamedTemporaryFile(suffix=".jsonl", delete=True))  # noqa: SIM115 (closed by the stack)
+    shutil.copyfileobj(sys.stdin.buffer, spool)
+    spool.flush()
+    return [spool.name if p == "-" else p for p in paths]
+
+
 def run(args: argparse.Namespace) -> int:
     from simulator.conformance import NEEDS_REQUEST_LOG, ContentCheck, Tally, summary
     from simulator.conformance.report import build_report
 
     if args.examples < 0:
         raise CliError("--examples must be >= 0")
-    produced = check_inputs(args.produced)
-    received = check_inputs(args.received)
+    produced, received = check_inputs(args.produced), check_inputs(args.received)
+    if "-" in produced and "-" in received:
+        raise CliError("only one of --produced and --received can read stdin")
     tally = Tally(args.examples)
-    with ContentCheck(args.profile) as check:
-        check.add_produced(_produced(produced))
-        not_evaluated = {"behaviour": NEEDS_REQUEST_LOG}
-        check.add_received(_received(received))
-        result = check.finish(tally)
-    report = build_report(tally, summary(result), not_evaluated)
+    with contextlib.ExitStack() as stack:
+        produced = _spool_stdin(produced, stack)
+        received = _spool_stdin(received, stack)
+        check = stack.enter_context(ContentCheck(args.profile))
+        result = check.run(lambda: _produced(produced), lambda: _received(received), tally)
+    report = build_report(tally, summary(result), {"behaviour": NEEDS_REQUEST_LOG})
     _write_outputs(report, args)
     return 0 if report.clean else 1
 

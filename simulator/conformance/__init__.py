@@ -52,10 +52,9 @@ def compare(
     profile: Profile = "page",
     examples: int = DEFAULT_EXAMPLES,
 ) -> Report:
-    """Content-only report (behaviour rules marked not evaluated)."""
+    """Content-only report of in-memory inputs (behaviour rules marked not evaluated)."""
     tally = Tally(examples)
+    produced, received = list(produced), list(received)
     with ContentCheck(profile) as check:
-        check.add_produced(produced)
-        check.add_received(received)
-        result = check.finish(tally)
+        result = check.run(lambda: produced, lambda: received, tally)
     return build_report(tally, summary(result), {"behaviour": NEEDS_REQUEST_LOG})

@@ -38,6 +38,11 @@ class Tally:
         if len(kept) < self.examples_per_rule:
             kept.append(finding)
 
+    def bump(self, rule: str, n: int) -> None:
+        """Count ``n`` more findings of ``rule`` whose examples are not needed."""
+        if n > 0:
+            self.counts[rule] += n
+
 
 @dataclass(frozen=True, slots=True)
 class RuleResult:
