@@ -13,7 +13,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	@touch $@
 
-.PHONY: help install run test test-only lint fmt bench load clean
+# The official Node SDK, a judge in tests/contract (pinned by package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: help install node run test test-only lint fmt bench load clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,7 +30,9 @@ run: install ## start the local sandbox (Amplitude + Braze mocks) on $(HOST):$(P
 
 test: lint test-only ## install, lint, then run every test (what CI runs)
 
-test-only: install ## run the test suite without lint
+node: node_modules/.installed ## install the official Node SDK for the contract tests (npm ci)
+
+test-only: install node ## run the test suite without lint
 	$(BIN)/pytest -n 2 -p no:cacheprovider
 
 lint: install ## ruff check + format check, mypy, import contracts

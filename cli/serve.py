@@ -1,0 +1,89 @@
+"""``currents-sim serve``: the mocks (Amplitude ingestion + ``/_mock`` admin) on waitress.
+
+With no ``--api-key`` every key is accepted (sandbox); with one or more, only those are. With
+``--port 0`` a free port is chosen. The first line on stdout is always the base URL
+(``http://127.0.0.1:PORT``) so scripts and tests can read it; details go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from cli.errors import CliError
+
+HELP = "serve the mock Amplitude (ingestion + /_mock admin API) on a threaded WSGI server"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8080, help="port; 0 picks a free one")
+    parser.add_argument(
+        "--api-key",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="accept only this key (repeatable); without it every key is accepted",
+    )
+    parser.add_argument("--eps", type=int, help="events/s per id on /2/httpapi (default 30)")
+    parser.add_argument("--batch-eps", type=int, help="events/s per id on /batch (default 1000)")
+    parser.add_argument(
+        "--daily-quota", type=int, help="events per id per rolling 24 h (default 500000; 0 = off)"
+    )
+    parser.add_argument(
+        "--max-events", type=int, help="journal size; oldest dropped (default 1000000)"
+    )
+    parser.add_argument("--threads", type=int, default=16, help="server threads (default 16)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the probabilistic faults")
+
+
+def _positive(name: str, value: int | None) -> None:
+    if value is not None and value < 1:
+        raise CliError(f"{name} must be >= 1 (got {value})")
+
+
+def limits_from(args: argparse.Namespace) -> dict[str, object]:
+    """``Limits`` overrides from the options given."""
+    for name in ("eps", "batch_eps", "max_events", "threads"):
+        _positive(f"--{name.replace('_', '-')}", getattr(args, name))
+    if args.daily_quota is not None and args.daily_quota < 0:
+        raise CliError("--daily-quota must be >= 0 (0 turns the quota off)")
+    if not 0 <= args.port <= 65535:
+        raise CliError(f"--port must be within 0-65535 (got {args.port})")
+    overrides: dict[str, object] = {}
+    if args.eps is not None:
+        overrides["eps_httpapi"] = args.eps
+    if args.batch_eps is not None:
+        overrides["eps_batch"] = args.batch_eps
+    if args.daily_quota is not None:
+        overrides["daily_quota"] = args.daily_quota or None
+    if args.max_events is not None:
+        overrides["max_journal"] = args.max_events
+    return overrides
+
+
+def run(args: argparse.Namespace) -> int:
+    overrides = limits_from(args)
+    from mocks.app import create_app
+    from mocks.server import Server
+
+    app = create_app({"API_KEYS": args.api_key, "LIMITS": overrides}, seed=args.seed)
+    try:
+        server = Server(app, args.host, args.port, threads=args.threads)
+    except OSError as exc:
+        raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    print(server.url, flush=True)
+    keys = ", ".join(args.api_key) if args.api_key else "any (sandbox)"
+    print(
+        f"currents-sim: Amplitude mock on {server.url} (POST /2/httpapi, /batch, /identify, "
+        f"/groupidentify; admin {server.url}/_mock/openapi.json); keys: {keys}",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0

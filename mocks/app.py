@@ -1,0 +1,80 @@
+"""``create_app``: one independent mock per call (no module-level app), state in
+``app.extensions``.
+
+Blueprints come from ``BLUEPRINT_MODULES``: each module present in the checkout exposes
+``init_app(app)``; ``mocks.braze`` is registered the same way once it exists. Every HTTP error the
+app itself raises (unknown path, wrong method, an unexpected exception) is answered as JSON with
+an integer ``code`` equal to the status, never a traceback (AMPLITUDE_API.md §12.2).
+
+Config keys (``config`` mapping): ``API_KEYS`` (list; empty or absent = sandbox, every key
+accepted), ``LIMITS`` (a ``Limits`` or a dict of its fields).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException
+
+from simulator.amplitude import AmplitudeModel, Limits
+from simulator.clock import Clock, ControllableClock
+
+BLUEPRINT_MODULES = ("mocks.amplitude", "mocks.admin", "mocks.braze")
+MODEL = "amplitude_model"
+
+
+def _limits(value: Any) -> Limits:
+    if isinstance(value, Limits):
+        return value
+    return Limits(**(value or {}))
+
+
+def create_app(
+    config: Mapping[str, Any] | None = None,
+    *,
+    clock: Clock | None = None,
+    seed: int | str | None = None,
+) -> Flask:
+    """A new mock app with its own model, clock (``ControllableClock`` by default) and seed."""
+    app = Flask("currents_sim_mocks")
+    app.config.update(API_KEYS=[], LIMITS=None)
+    app.config.update(dict(config or {}))
+    model = AmplitudeModel(
+        clock or ControllableClock(),
+        _limits(app.config["LIMITS"]),
+        api_keys=app.config["API_KEYS"] or None,
+        seed=seed,
+    )
+    app.extensions[MODEL] = model
+    for name in BLUEPRINT_MODULES:
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).init_app(app)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+    return app
+
+
+def model_of(app: Flask) -> AmplitudeModel:
+    found: AmplitudeModel = app.extensions[MODEL]
+    return found
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(body), status=status, mimetype="application/json")
+
+
+def _http_error(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    error = "Invalid request path" if status == 404 else (exc.name or "Error")
+    return json_response({"code": status, "error": error}, status)
+
+
+def _unexpected(exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        return _http_error(exc)
+    return json_response({"code": 500, "error": "Internal Server Error"}, 500)

@@ -1,0 +1,107 @@
+"""pytest plugin (entry point ``pytest11``): the ``amplitude_mock`` fixture.
+
+One mock server per test session (waitress in a thread on 127.0.0.1, a free port), and a fresh
+API key per test, so tests share nothing (state is isolated per key)::
+
+    def test_my_exporter_sends_events(amplitude_mock):
+        export(server_url=amplitude_mock.server_url, api_key=amplitude_mock.api_key)
+        amplitude_mock.wait(3, event_type="Signed Up")
+        assert [e["user_id"] for e in amplitude_mock.events()] == ["user-0001"] * 3
+
+Helpers talk to the ``/_mock`` admin API (``mocks/openapi.json``). Faults added with
+``fault()`` apply to this test's key only; at teardown the key's state and faults are removed and
+the clock's speed is restored (moved time stays moved: windows are per key, so later tests with
+new keys are unaffected).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+
+class AmplitudeMock:
+    """A handle on the served mock for one test."""
+
+    def __init__(self, url: str, api_key: str, session: requests.Session) -> None:
+        self.url = url
+        self.api_key = api_key
+        self.server_url = f"{url}/2/httpapi"
+        self.batch_url = f"{url}/batch"
+        self._http = session
+
+    def _admin(self, method: str, path: str, **kw: Any) -> Any:
+        response = self._http.request(method, f"{self.url}/_mock/{path}", timeout=330, **kw)
+        if response.status_code >= 400 and path != "wait":
+            raise AssertionError(f"/_mock/{path}: {response.status_code} {response.text}")
+        return response.json()
+
+    def events(self, **filters: Any) -> list[dict[str, Any]]:
+        """Journal entries of this key (``outcome`` defaults to ``ingested``; ``"all"`` lifts)."""
+        params = {"api_key": self.api_key, "limit": 10_000, **filters}
+        found: list[dict[str, Any]] = []
+        while True:
+            page = self._admin("GET", "events", params=params)
+            found.extend(page["events"])
+            if page["next_cursor"] is None:
+                return found
+            params["cursor"] = page["next_cursor"]
+
+    def requests(self) -> list[dict[str, Any]]:
+        """This key's request log (time, endpoint, status, event count, body)."""
+        page = self._admin("GET", "requests", params={"api_key": self.api_key, "limit": 10_000})
+        return list(page["requests"])
+
+    def wait(self, count: int, *, timeout_s: float = 10.0, **filters: Any) -> int:
+        """Block until ``count`` matching events of this key exist; AssertionError on timeout."""
+        body = {"api_key": self.api_key, "count": count, "timeout_s": timeout_s, **filters}
+        result = self._admin("POST", "wait", json=body)
+        if not result["ok"]:
+            raise AssertionError(
+                f"waited {timeout_s} s for {count} events, saw {result['matched']}"
+            )
+        return int(result["matched"])
+
+    def advance(self, seconds: float) -> int:
+        """Move the mock clock forward; returns the new time (ms)."""
+        return int(self._admin("POST", "clock", json={"advance_s": seconds})["now_ms"])
+
+    def now_ms(self) -> int:
+        return int(self._admin("GET", "clock")["now_ms"])
+
+    def fault(self, status: int | None = None, *, count: int | None = 1, **spec: Any) -> None:
+        """Inject a fault for this key (``body``, ``latency_ms``, ``drop``, ``probability``...)."""
+        rule = {"status": status, "count": count, "api_key": self.api_key, **spec}
+        self._admin("POST", "faults", json=rule)
+
+    def stats(self) -> dict[str, Any]:
+        return dict(self._admin("GET", "stats"))
+
+    def reset(self) -> None:
+        self._admin("POST", "reset", json={"api_key": self.api_key})
+
+
+@pytest.fixture(scope="session")
+def amplitude_mock_server() -> Iterator[Any]:
+    """The session's mock server (``.url``, ``.app``); most tests want ``amplitude_mock``."""
+    from mocks.app import create_app
+    from mocks.server import Server
+
+    server = Server(create_app(seed=0), "127.0.0.1", 0).start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def amplitude_mock(amplitude_mock_server: Any) -> Iterator[AmplitudeMock]:
+    """A served Amplitude mock and a fresh API key for this test."""
+    with requests.Session() as session:
+        mock = AmplitudeMock(amplitude_mock_server.url, f"test-{uuid.uuid4().hex}", session)
+        yield mock
+        session.delete(f"{mock.url}/_mock/faults", timeout=10)
+        session.post(f"{mock.url}/_mock/clock", json={"scale": 1.0}, timeout=10)
+        mock.reset()

@@ -1,0 +1,440 @@
+"""The Amplitude model: one ``Backend`` per API key (created lazily) inside an ``AmplitudeModel``
+that holds the keys, the journal, the faults and the clock.
+
+``AmplitudeModel.upload`` runs the checks of DESIGN §4 in order on an already-parsed payload and
+returns the exact status and body the HTTP mock sends. The HTTP shell (``mocks/amplitude``) only
+parses bytes, calls it and copies the result to the wire; the connector model calls it directly.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import orjson
+
+from simulator.amplitude import errors, journal, throttle
+from simulator.amplitude.dedupe import Dedupe
+from simulator.amplitude.errors import UploadResult
+from simulator.amplitude.faults import Fault, Faults
+from simulator.amplitude.identify import Properties
+from simulator.amplitude.journal import Journal, Page, Request
+from simulator.amplitude.limits import Limits
+from simulator.amplitude.validation import GROUP_IDENTIFY, IDENTIFY, check_events, min_id_length
+from simulator.clock import Clock
+from simulator.rng import derive
+
+ENDPOINTS = ("httpapi", "batch", "identify", "groupidentify")
+_OTHERS_INVALID = "rejected with its request: other events are invalid"
+_OTHERS_THROTTLED = "rejected with its request: other ids are throttled"
+
+
+class Backend:
+    """The state of one project (API key): windows, quotas, dedupe horizon, properties."""
+
+    def __init__(self, api_key: str, limits: Limits) -> None:
+        self.api_key = api_key
+        self.windows = throttle.Windows.create(limits)
+        self.dedupe = Dedupe(limits.dedupe_s)
+        self.properties = Properties()
+        self.throttled_at: dict[tuple[str, str], float] = {}
+
+    def reset(self) -> None:
+        self.windows.clear()
+        self.dedupe.clear()
+        self.properties.clear()
+        self.throttled_at.clear()
+
+    def throttled_now(self, now: float, window_s: float) -> dict[str, list[str]]:
+        """Ids answered 429 within the last window, by kind."""
+        out: dict[str, list[str]] = {"devices": [], "users": []}
+        for (kind, key), at in self.throttled_at.items():
+            if now - at < window_s:
+                out["devices" if kind == "device" else "users"].append(key)
+        return out
+
+
+def _ids(events: list[Any]) -> list[tuple[str | None, str | None]]:
+    out = []
+    for event in events:
+        device_id, user_id = event.get("device_id"), event.get("user_id")
+        out.append(
+            (
+                device_id if isinstance(device_id, str) else None,
+                user_id if isinstance(user_id, str) else None,
+            )
+        )
+    return out
+
+
+class AmplitudeModel:
+    """Amplitude ingestion for any number of projects, on an injected clock. Thread-safe."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        limits: Limits | None = None,
+        *,
+        api_keys: Iterable[str] | None = None,
+        seed: int | str | None = None,
+    ) -> None:
+        self.clock = clock
+        self.limits = limits or Limits()
+        self.lock = threading.RLock()
+        self.changed = threading.Condition(self.lock)
+        keys = list(api_keys) if api_keys is not None else None
+        self.sandbox = not keys
+        self._keys: dict[str, float | None] = dict.fromkeys(keys or ())
+        self._revoked: set[str] = set()
+        self.backends: dict[str, Backend] = {}
+        self.journal = Journal(self.limits.max_journal, self.limits.max_request_log)
+        self.faults = Faults(derive(seed, "faults"))
+
+    # -- keys -------------------------------------------------------------------------------
+    def add_key(self, key: str, expires_at: float | None = None) -> None:
+        """Accept ``key`` (until ``expires_at``, seconds on the model clock, when given)."""
+        with self.lock:
+            self._revoked.discard(key)
+            self._keys[key] = expires_at
+
+    def revoke_key(self, key: str) -> None:
+        """Refuse ``key`` from now on (also in sandbox mode)."""
+        with self.lock:
+            self._keys.pop(key, None)
+            self._revoked.add(key)
+
+    def key_valid(self, key: str) -> bool:
+        if key in self._revoked:
+            return False
+        if key in self._keys:
+            expires_at = self._keys[key]
+            return expires_at is None or self.clock.now() < expires_at
+        return self.sandbox
+
+    def keys(self) -> dict[str, Any]:
+        with self.lock:
+            return {
+                "sandbox": self.sandbox,
+                "keys": [
+                    {"key": k, "expires_at": None if t is None else int(t * 1000)}
+                    for k, t in self._keys.items()
+                ],
+                "revoked": sorted(self._revoked),
+            }
+
+    def backend(self, api_key: str) -> Backend:
+        found = self.backends.get(api_key)
+        if found is None:
+            found = self.backends[api_key] = Backend(api_key, self.limits)
+        return found
+
+    # -- ingestion --------------------------------------------------------------------------
+    def upload(
+        self,
+        endpoint: str,
+        payload: Any,
+        *,
+        size_bytes: int,
+        decoded_bytes: int | None = None,
+    ) -> UploadResult:
+        """One request to ``/2/httpapi`` (``endpoint="httpapi"``) or ``/batch`` (``"batch"``).
+
+        ``payload`` is the parsed JSON body; ``size_bytes`` the body length as received (the
+        200's ``payload_size_bytes``); ``decoded_bytes`` its length after gunzip, checked
+        against the byte cap (defaults to ``size_bytes``).
+        """
+        api_key = payload.get("api_key") if isinstance(payload, dict) else None
+        events = payload.get("events") if isinstance(payload, dict) else None
+
+        def run(rid: int, now: float) -> UploadResult:
+            return self._upload(endpoint, payload, size_bytes, decoded_bytes, rid, now)
+
+        return self._handle(endpoint, _as_key(api_key), _count(events), run)
+
+    def reject(self, endpoint: str, result: UploadResult, api_key: str | None = None) -> None:
+        """Log a request the shell answered itself (bad bytes, Content-Length over the cap)."""
+        with self.lock:
+            rid = self.journal.next_request_id()
+            self._log(rid, endpoint, api_key, 0, result, fault=False)
+
+    def fault_for(self, endpoint: str, api_key: str | None = None) -> UploadResult | None:
+        """A fault that replaces the answer to a request the shell could not parse, if any."""
+        with self.lock:
+            fault = self.faults.pick(endpoint, api_key)
+            if fault is None or fault.after:
+                return None
+            result = fault.render(None)
+            self._log(self.journal.next_request_id(), endpoint, api_key, 0, result, fault=True)
+            return result
+
+    def identify(self, kind: str, form: Mapping[str, str], *, size_bytes: int) -> UploadResult:
+        """The form-encoded Identify (``kind="identify"``) or Group Identify API.
+
+        AMPLITUDE_API.md §6.1–§6.2: ``api_key``, ``identification`` (a JSON string: one object
+        or an array). Each identification becomes a ``$identify``/``$groupidentify`` event and
+        goes through the same checks as an upload; the 200 body is the upload's (the real one
+        is undocumented). A missing or malformed ``identification`` is 400 ``missing_event``.
+        """
+        api_key = form.get("api_key")
+        events = _identifications(kind, form.get("identification"))
+
+        def run(rid: int, now: float) -> UploadResult:
+            if not api_key:
+                return errors.bad_request(errors.MISSING_FIELD, missing_field="api_key")
+            if events is None:
+                return errors.bad_request(errors.MISSING_EVENT)
+            options: Any = _loads(form.get("options") or "null")
+            payload = {"api_key": api_key, "events": events, "options": options}
+            return self._upload(kind, payload, size_bytes, None, rid, now)
+
+        return self._handle(kind, api_key or None, _count(events), run)
+
+    def _handle(self, endpoint: str, api_key: str | None, n_events: int, run: Any) -> UploadResult:
+        with self.lock:
+            now = self.clock.now()
+            rid = self.journal.next_request_id()
+            fault = self.faults.pick(endpoint, api_key)
+            if fault is not None and not fault.after and fault.status is not None:
+                result = fault.render(None)
+            else:
+                result = run(rid, now)
+                if fault is not None:
+                    result = fault.render(result)
+            self._log(rid, endpoint, api_key, n_events, result, fault=fault is not None)
+            self.changed.notify_all()
+            return result
+
+    def _log(
+        self,
+        rid: int,
+        endpoint: str,
+        api_key: str | None,
+        n_events: int,
+        result: UploadResult,
+        *,
+        fault: bool,
+    ) -> None:
+        now_ms = int(self.clock.now() * 1000)
+        self.journal.log(
+            Request(rid, now_ms, endpoint, api_key, result.status, n_events, result.body, fault)
+        )
+
+    def _upload(
+        self,
+        endpoint: str,
+        payload: Any,
+        size_bytes: int,
+        decoded_bytes: int | None,
+        rid: int,
+        now: float,
+    ) -> UploadResult:
+        limits, log = self.limits, self.journal
+        now_ms = int(now * 1000)
+        if not isinstance(payload, dict):
+            return errors.bad_request(errors.INVALID_JSON)
+        api_key, events = payload.get("api_key"), payload.get("events")
+        listed = events if isinstance(events, list) else []
+        if not isinstance(api_key, str) or not api_key:
+            log.add(None, rid, now_ms, journal.INVALID, listed, default_reason="no api_key")
+            return errors.bad_request(errors.MISSING_FIELD, missing_field="api_key")
+        if events is None:
+            return errors.bad_request(errors.MISSING_FIELD, missing_field="events")
+        if not self.key_valid(api_key):
+            log.add(api_key, rid, now_ms, journal.UNAUTHORIZED, listed)
+            return errors.invalid_api_key(api_key)
+        if not isinstance(events, list):
+            return errors.bad_request(errors.INVALID_EVENT_JSON)
+        size = size_bytes if decoded_bytes is None else decoded_bytes
+        if len(events) > limits.max_events or size > limits.max_bytes_for(endpoint):
+            log.add(api_key, rid, now_ms, journal.PAYLOAD_TOO_LARGE, events)
+            return errors.payload_too_large()
+        min_len = min_id_length(payload.get("options"), limits)
+        if min_len is None:
+            log.add(api_key, rid, now_ms, journal.INVALID, events, default_reason="bad options")
+            return errors.bad_request(errors.INVALID_FIELDS, invalid_options=["min_id_length"])
+        problems = check_events(events, min_len, limits)
+        if problems:
+            log.add(api_key, rid, now_ms, journal.INVALID, events, problems.reasons,
+                    _OTHERS_INVALID)  # fmt: skip
+            return errors.bad_request(problems.error(), **problems.body_fields())
+        backend = self.backend(api_key)
+        ids = _ids(events)
+        verdict = throttle.decide(backend.windows, ids, now, endpoint, limits)
+        if verdict is not None:
+            self._journal_throttled(backend, verdict, ids, events, rid, now)
+            return verdict.result()
+        throttle.record(backend.windows, ids, now)
+        ingested = self._ingest(backend, events, ids, rid, now)
+        count = len(events) if limits.count_duplicates_as_ingested else ingested
+        return errors.success(count, size_bytes, now_ms)
+
+    def _ingest(
+        self,
+        backend: Backend,
+        events: list[dict[str, Any]],
+        ids: list[tuple[str | None, str | None]],
+        rid: int,
+        now: float,
+    ) -> int:
+        outcomes = []
+        ingested = 0
+        dedupe, props = backend.dedupe, backend.properties
+        for event, (device_id, _) in zip(events, ids, strict=True):
+            insert_id = event.get("insert_id")
+            if isinstance(insert_id, str):
+                if dedupe.seen(device_id, insert_id, now):
+                    outcomes.append(journal.DEDUPLICATED)
+                    continue
+                dedupe.add(device_id, insert_id, now)
+            outcomes.append(journal.INGESTED)
+            ingested += 1
+            if "user_properties" in event or "group_properties" in event:
+                props.apply_event(event)
+        self.journal.add_each(backend.api_key, rid, int(now * 1000), outcomes, events)
+        return ingested
+
+    def _journal_throttled(
+        self,
+        backend: Backend,
+        verdict: errors.Throttled,
+        ids: list[tuple[str | None, str | None]],
+        events: list[Any],
+        rid: int,
+        now: float,
+    ) -> None:
+        over_quota = set(verdict.exceeded_daily_quota_devices) | set(
+            verdict.exceeded_daily_quota_users
+        )
+        outcomes = []
+        for device_id, user_id in ids:
+            quota = device_id in over_quota or user_id in over_quota
+            outcomes.append(journal.QUOTA_EXCEEDED if quota else journal.THROTTLED)
+        for key in (*verdict.throttled_devices, *verdict.exceeded_daily_quota_devices):
+            backend.throttled_at[("device", key)] = now
+        for key in (*verdict.throttled_users, *verdict.exceeded_daily_quota_users):
+            backend.throttled_at[("user", key)] = now
+        self.journal.add_each(backend.api_key, rid, int(now * 1000), outcomes, events)
+
+    # -- queries and control ----------------------------------------------------------------
+    def events(self, *, limit: int = 100, cursor: str | None = None, **filters: str | None) -> Page:
+        """Journal entries matching ``filters`` (names in ``journal.FILTERS``), paged."""
+        unknown = set(filters) - set(journal.FILTERS)
+        if unknown:
+            raise ValueError(f"unknown filter(s): {', '.join(sorted(unknown))}")
+        with self.lock:
+            clean = {k: v for k, v in filters.items() if v is not None}
+            return self.journal.query(clean, limit=limit, cursor=cursor)
+
+    def requests(
+        self, *, api_key: str | None = None, limit: int = 100, cursor: str | None = None
+    ) -> Page:
+        with self.lock:
+            return self.journal.request_page(api_key, limit=limit, cursor=cursor)
+
+    def count(self, **filters: str | None) -> int:
+        with self.lock:
+            clean = {k: v for k, v in filters.items() if v is not None}
+            return self.journal.count(clean)[0]
+
+    def user_properties(
+        self, api_key: str, *, user_id: str | None = None, device_id: str | None = None
+    ) -> dict[str, Any] | None:
+        """Properties set by identify operations (the User Profile API's ``amp_props``)."""
+        with self.lock:
+            backend = self.backends.get(api_key)
+            found = backend.properties.user(user_id, device_id) if backend else None
+            return dict(found) if found is not None else None
+
+    def group_properties(
+        self, api_key: str, group_type: str, group_value: str
+    ) -> dict[str, Any] | None:
+        with self.lock:
+            backend = self.backends.get(api_key)
+            found = backend.properties.group(group_type, group_value) if backend else None
+            return dict(found) if found is not None else None
+
+    def add_fault(self, fault: Fault) -> None:
+        with self.lock:
+            self.faults.add(fault)
+
+    def clear_faults(self) -> None:
+        with self.lock:
+            self.faults.clear()
+
+    def reset(self, api_key: str | None = None) -> None:
+        """Forget state: everything (journal, windows, faults), or one key's."""
+        with self.lock:
+            if api_key is None:
+                self.backends.clear()
+                self.faults.clear()
+            elif api_key in self.backends:
+                self.backends[api_key].reset()
+            self.journal.forget(api_key)
+            self.changed.notify_all()
+
+    def stats(self) -> dict[str, Any]:
+        """Counts per outcome, per key, the currently throttled ids, journal size."""
+        with self.lock:
+            now = self.clock.now()
+            totals = dict.fromkeys(journal.OUTCOMES, 0)
+            per_key: dict[str, dict[str, int]] = {}
+            for (key, outcome), n in self.journal.counts.items():
+                totals[outcome] += n
+                per_key.setdefault(key or "", dict.fromkeys(journal.OUTCOMES, 0))[outcome] += n
+            throttled = {
+                key: ids
+                for key, backend in self.backends.items()
+                if any((ids := backend.throttled_now(now, self.limits.window_s)).values())
+            }
+            return {
+                "outcomes": totals,
+                "keys": per_key,
+                "throttled": throttled,
+                "journal": {
+                    "size": len(self.journal.entries),
+                    "max": self.limits.max_journal,
+                    "dropped": self.journal.dropped,
+                },
+                "requests": len(self.journal.requests),
+            }
+
+
+def _as_key(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _count(events: Any) -> int:
+    return len(events) if isinstance(events, list) else 0
+
+
+def _loads(text: str) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _identifications(kind: str, raw: str | None) -> list[dict[str, Any]] | None:
+    """``identification`` as events, or None when missing or malformed."""
+    if not raw:
+        return None
+    parsed = _loads(raw)
+    items = parsed if isinstance(parsed, list) else [parsed]
+    if not items or not all(isinstance(i, dict) for i in items):
+        return None
+    if kind == "identify":
+        return [{**item, "event_type": IDENTIFY} for item in items]
+    events = []
+    for item in items:
+        group_type, group_value = item.get("group_type"), item.get("group_value")
+        if not isinstance(group_type, str) or not isinstance(group_value, str):
+            return None
+        events.append(
+            {
+                "event_type": GROUP_IDENTIFY,
+                "groups": {group_type: group_value},
+                "group_properties": item.get("group_properties") or {},
+            }
+        )
+    return events

@@ -1,0 +1,252 @@
+"""The event journal and the request log: bounded, oldest dropped, counters kept.
+
+Every event that reached the model is journaled once per request with its ``outcome``
+(``OUTCOMES``), ``received_at`` (ms, model clock) and the id of the request it came in; the
+request log keeps one line per request (time, endpoint, api_key, status, event count, body).
+The event itself is kept as compact JSON bytes (orjson) plus the few fields filters need, so a
+million entries stay well under 1 GB. Paging uses a cursor that is the next sequence number, so
+dropping old entries never shifts a page.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, deque
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+INGESTED = "ingested"
+THROTTLED = "throttled"
+QUOTA_EXCEEDED = "quota_exceeded"
+INVALID = "invalid"
+UNAUTHORIZED = "unauthorized"
+DEDUPLICATED = "deduplicated"
+PAYLOAD_TOO_LARGE = "payload_too_large"
+OUTCOMES = (
+    INGESTED,
+    THROTTLED,
+    QUOTA_EXCEEDED,
+    INVALID,
+    UNAUTHORIZED,
+    DEDUPLICATED,
+    PAYLOAD_TOO_LARGE,
+)
+FILTERS = ("api_key", "user_id", "device_id", "event_type", "insert_id", "outcome")
+
+
+class Entry:
+    """One journaled event. ``raw`` is the event as received, serialised."""
+
+    __slots__ = (
+        "api_key",
+        "device_id",
+        "event_type",
+        "insert_id",
+        "outcome",
+        "raw",
+        "reason",
+        "received_at",
+        "request_id",
+        "seq",
+        "user_id",
+    )
+
+    def __init__(
+        self,
+        seq: int,
+        api_key: str | None,
+        request_id: int,
+        received_at: int,
+        outcome: str,
+        reason: str | None,
+        event: Any,
+    ) -> None:
+        self.seq = seq
+        self.api_key = api_key
+        self.request_id = request_id
+        self.received_at = received_at
+        self.outcome = outcome
+        self.reason = reason
+        is_obj = isinstance(event, dict)
+        self.user_id = _str(event.get("user_id")) if is_obj else None
+        self.device_id = _str(event.get("device_id")) if is_obj else None
+        self.event_type = _str(event.get("event_type")) if is_obj else None
+        self.insert_id = _str(event.get("insert_id")) if is_obj else None
+        try:
+            self.raw = orjson.dumps(event)
+        except (orjson.JSONEncodeError, TypeError):
+            self.raw = orjson.dumps(repr(event))
+
+    def matches(self, filters: dict[str, str]) -> bool:
+        return all(getattr(self, name) == value for name, value in filters.items())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as received plus ``outcome``, ``received_at`` and its request's id."""
+        event = orjson.loads(self.raw)
+        out: dict[str, Any] = event if isinstance(event, dict) else {"event": event}
+        out.update(
+            outcome=self.outcome,
+            received_at=self.received_at,
+            request_id=self.request_id,
+            api_key=self.api_key,
+        )
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class Page:
+    total: int
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+@dataclass
+class Request:
+    """One line of the request log."""
+
+    id: int
+    time: int
+    endpoint: str
+    api_key: str | None
+    status: int
+    event_count: int
+    body: dict[str, Any] | None
+    fault: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "time": self.time,
+            "endpoint": self.endpoint,
+            "api_key": self.api_key,
+            "status": self.status,
+            "event_count": self.event_count,
+            "body": self.body,
+            "fault": self.fault,
+        }
+
+
+def _page(entries: deque[Any], matches: Any, cursor: str | None, limit: int, render: Any) -> Page:
+    """Matching items of ``entries`` (ordered by seq/id) from ``cursor``, at most ``limit``."""
+    start = int(cursor) if cursor else 0
+    total = sum(1 for e in entries if matches(e))
+    items: list[dict[str, Any]] = []
+    next_cursor = None
+    for entry in itertools.dropwhile(lambda e: _key(e) < start, entries):
+        if not matches(entry):
+            continue
+        if len(items) == limit:
+            next_cursor = str(_key(entry))
+            break
+        items.append(render(entry))
+    return Page(total, items, next_cursor)
+
+
+def _key(item: Any) -> int:
+    return int(item.seq) if isinstance(item, Entry) else int(item.id)
+
+
+class Journal:
+    """Bounded event journal + request log with outcome counters that survive trimming."""
+
+    def __init__(self, max_events: int, max_requests: int) -> None:
+        self.entries: deque[Entry] = deque(maxlen=max_events)
+        self.requests: deque[Request] = deque(maxlen=max_requests)
+        self.counts: Counter[tuple[str | None, str]] = Counter()
+        self._seq = itertools.count(1)
+        self._request_seq = itertools.count(1)
+
+    def next_request_id(self) -> int:
+        return next(self._request_seq)
+
+    def add(
+        self,
+        api_key: str | None,
+        request_id: int,
+        received_at: int,
+        outcome: str,
+        events: list[Any],
+        reasons: dict[int, str] | None = None,
+        default_reason: str | None = None,
+    ) -> None:
+        """Journal ``events`` of one request with one outcome (``reasons`` by index override)."""
+        append = self.entries.append
+        for index, event in enumerate(events):
+            why = reasons.get(index, default_reason) if reasons else default_reason
+            append(Entry(next(self._seq), api_key, request_id, received_at, outcome, why, event))
+        self.counts[(api_key, outcome)] += len(events)
+
+    def add_each(
+        self,
+        api_key: str | None,
+        request_id: int,
+        received_at: int,
+        outcomes: list[str],
+        events: list[Any],
+    ) -> None:
+        """Journal events with one outcome each (a 200 mixing ingested and deduplicated)."""
+        append = self.entries.append
+        for event, outcome in zip(events, outcomes, strict=True):
+            append(Entry(next(self._seq), api_key, request_id, received_at, outcome, None, event))
+            self.counts[(api_key, outcome)] += 1
+
+    def log(self, request: Request) -> None:
+        self.requests.append(request)
+
+    def query(
+        self, filters: dict[str, str], *, limit: int = 100, cursor: str | None = None
+    ) -> Page:
+        wanted = {k: v for k, v in filters.items() if v is not None}
+        return _page(
+            self.entries, lambda e: e.matches(wanted), cursor, limit, lambda e: e.to_dict()
+        )
+
+    def count(self, filters: dict[str, str], since_seq: int = 0) -> tuple[int, int]:
+        """Matching entries with ``seq > since_seq``, and the last seq seen (for waiters)."""
+        wanted = {k: v for k, v in filters.items() if v is not None}
+        n, last = 0, since_seq
+        for entry in reversed(self.entries):
+            if entry.seq <= since_seq:
+                break
+            last = max(last, entry.seq)
+            if entry.matches(wanted):
+                n += 1
+        return n, last
+
+    def request_page(
+        self, api_key: str | None = None, *, limit: int = 100, cursor: str | None = None
+    ) -> Page:
+        return _page(
+            self.requests,
+            lambda r: api_key is None or r.api_key == api_key,
+            cursor,
+            limit,
+            lambda r: r.to_dict(),
+        )
+
+    def forget(self, api_key: str | None = None) -> None:
+        """Drop entries (all, or one key's); counters of that key too."""
+        if api_key is None:
+            self.entries.clear()
+            self.requests.clear()
+            self.counts.clear()
+            return
+        kept = [e for e in self.entries if e.api_key != api_key]
+        self.entries = deque(kept, maxlen=self.entries.maxlen)
+        reqs = [r for r in self.requests if r.api_key != api_key]
+        self.requests = deque(reqs, maxlen=self.requests.maxlen)
+        for key in [k for k in self.counts if k[0] == api_key]:
+            del self.counts[key]
+
+    @property
+    def dropped(self) -> int:
+        """Entries trimmed because the journal was full (their counts are kept)."""
+        return max(0, sum(self.counts.values()) - len(self.entries))

@@ -1,0 +1,211 @@
+"""Request and event checks of an upload, as data-driven hand-written code (fast on the hot path).
+
+Rules from AMPLITUDE_API.md §2.2–§2.5 and §12.4 ([V2] event table, observed 400 bodies):
+``event_type`` a non-empty string; one of ``user_id``/``device_id``, strings of at least
+``min_id_length`` (default 5) characters and not a blocked value; ``time`` an integer; typed
+optional fields of the [V2] table. Every failing index is listed (both SDKs drop exactly those
+and resend the rest: Amplitude-Python ``processor.py``, analytics-core ``destination.js``).
+
+Choices where the sources are silent (each documented so users can tell the mock from the real):
+- an event with neither id goes to ``events_with_missing_fields`` under ``"user_id"``;
+- a blocked id value goes to ``events_with_invalid_fields`` under its field;
+- an element of ``events`` that is not an object goes to ``events_with_invalid_fields`` under
+  ``"event"``; property objects nested deeper than 40 levels are invalid under their field.
+JSON Schemas of the request bodies live in ``schemas/amplitude/`` for tests and tools; they are
+not used here because per-event jsonschema validation is too slow for 50,000 events/s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.amplitude.limits import Limits
+
+IDENTIFY = "$identify"
+GROUP_IDENTIFY = "$groupidentify"
+
+_STR, _INT, _NUM, _OBJ, _BOOL = "str", "int", "num", "obj", "bool"
+
+# [V2] event table (AMPLITUDE_API.md §2.3): optional fields and their wire types.
+FIELD_TYPES: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "app_version",
+            "platform",
+            "os_name",
+            "os_version",
+            "device_brand",
+            "device_manufacturer",
+            "device_model",
+            "carrier",
+            "country",
+            "region",
+            "city",
+            "dma",
+            "language",
+            "user_agent",
+            "productId",
+            "revenueType",
+            "currency",
+            "ip",
+            "idfa",
+            "idfv",
+            "adid",
+            "android_id",
+            "android_app_set_id",
+            "insert_id",
+            "partner_id",
+            "library",
+            "version_name",
+        ],
+        _STR,
+    ),
+    **dict.fromkeys(("time", "event_id", "session_id", "quantity"), _INT),
+    **dict.fromkeys(("price", "revenue", "location_lat", "location_lng"), _NUM),
+    **dict.fromkeys(
+        [
+            "event_properties",
+            "user_properties",
+            "groups",
+            "group_properties",
+            "plan",
+            "ingestion_metadata",
+        ],
+        _OBJ,
+    ),
+    "$skip_user_properties_sync": _BOOL,
+}
+_NESTED = ("event_properties", "user_properties", "groups", "group_properties")
+
+
+def _type_ok(kind: str, value: Any) -> bool:
+    if kind == _STR:
+        return isinstance(value, str)
+    if kind == _INT:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == _NUM:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == _OBJ:
+        return isinstance(value, dict)
+    return isinstance(value, bool)
+
+
+def too_deep(value: Any, limit: int) -> bool:
+    """True when containers nest deeper than ``limit`` levels (only containers are visited)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        for child in children:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
+    return False
+
+
+@dataclass
+class EventProblems:
+    """Failing indices by category and field, in Amplitude's 400 shape."""
+
+    invalid: dict[str, list[int]] = field(default_factory=dict)
+    missing: dict[str, list[int]] = field(default_factory=dict)
+    id_lengths: dict[str, list[int]] = field(default_factory=dict)
+    reasons: dict[int, str] = field(default_factory=dict)
+
+    def add(self, where: dict[str, list[int]], name: str, index: int, why: str) -> None:
+        indices = where.setdefault(name, [])
+        if not indices or indices[-1] != index:
+            indices.append(index)
+        self.reasons.setdefault(index, why)
+
+    def __bool__(self) -> bool:
+        return bool(self.reasons)
+
+    def error(self) -> str:
+        """The ``error`` string: field values first, then missing fields, then id lengths."""
+        if self.invalid:
+            return "Invalid field values on some events"
+        if self.missing:
+            return "Request missing required field"
+        return "Invalid id length for user_id or device_id"
+
+    def body_fields(self) -> dict[str, dict[str, list[int]]]:
+        out = {}
+        if self.invalid:
+            out["events_with_invalid_fields"] = self.invalid
+        if self.missing:
+            out["events_with_missing_fields"] = self.missing
+        if self.id_lengths:
+            out["events_with_invalid_id_lengths"] = self.id_lengths
+        return out
+
+
+def min_id_length(options: Any, limits: Limits) -> int | None:
+    """``options.min_id_length`` or the default; None when the value is not a usable integer."""
+    if not isinstance(options, dict) or options.get("min_id_length") is None:
+        return limits.min_id_length
+    value = options["min_id_length"]
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
+
+
+def _check_id(
+    problems: EventProblems, name: str, value: Any, index: int, min_len: int, limits: Limits
+) -> None:
+    if not isinstance(value, str):
+        problems.add(problems.invalid, name, index, f"{name} is not a string")
+    elif value.lower() in limits.blocked_ids:
+        problems.add(problems.invalid, name, index, f"{name} {value!r} is a blocked value")
+    elif len(value) < min_len:
+        problems.add(problems.id_lengths, name, index, f"{name} shorter than {min_len}")
+
+
+def check_event(
+    problems: EventProblems, index: int, event: Any, min_len: int, limits: Limits
+) -> None:
+    """Add every problem of one event to ``problems``."""
+    if not isinstance(event, dict):
+        problems.add(problems.invalid, "event", index, "event is not a JSON object")
+        return
+    event_type = event.get("event_type")
+    if event_type is None:
+        problems.add(problems.missing, "event_type", index, "event_type is missing")
+    elif not isinstance(event_type, str) or not event_type:
+        problems.add(problems.invalid, "event_type", index, "event_type is not a non-empty string")
+    user_id, device_id = event.get("user_id"), event.get("device_id")
+    exempt = event_type == GROUP_IDENTIFY and not limits.groupidentify_needs_id
+    if user_id is None and device_id is None and not exempt:
+        problems.add(problems.missing, "user_id", index, "neither user_id nor device_id")
+    if user_id is not None:
+        _check_id(problems, "user_id", user_id, index, min_len, limits)
+    if device_id is not None:
+        _check_id(problems, "device_id", device_id, index, min_len, limits)
+    for name, value in event.items():
+        kind = FIELD_TYPES.get(name)
+        if kind is None or value is None:
+            continue
+        if not _type_ok(kind, value):
+            problems.add(problems.invalid, name, index, f"{name} is not of type {kind}")
+        elif name in _NESTED and too_deep(value, limits.max_nesting_depth):
+            problems.add(problems.invalid, name, index, f"{name} nests deeper than the limit")
+
+
+def check_events(events: list[Any], min_len: int, limits: Limits) -> EventProblems:
+    """Problems of every event of a request (all failing indices, in index order)."""
+    problems = EventProblems()
+    for index, event in enumerate(events):
+        check_event(problems, index, event, min_len, limits)
+    return problems
+
+
+def as_str(value: Any) -> str | None:
+    """An id field usable as a key: the string itself, else None."""
+    return value if isinstance(value, str) else None
+
+
+def is_mapping(value: Any) -> bool:
+    return isinstance(value, Mapping)

@@ -1,0 +1,78 @@
+"""``currents-sim serve``: waitress on 127.0.0.1, first stdout line is the URL, options apply."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from cli.main import main
+
+
+@pytest.fixture
+def serve() -> Iterator:
+    procs: list[subprocess.Popen[str]] = []
+
+    def start(*options: str) -> str:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", "0",
+             "--threads", "4", *options],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        procs.append(proc)
+        assert proc.stdout is not None
+        return proc.stdout.readline().strip()
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _post(url: str, key: str, events: list[dict]) -> requests.Response:
+    return requests.post(f"{url}/2/httpapi", json={"api_key": key, "events": events}, timeout=10)
+
+
+def _events(n: int, start: int = 0) -> list[dict]:
+    return [{"event_type": "e", "device_id": "device-0001", "insert_id": f"i{start + i}"}
+            for i in range(n)]  # fmt: skip
+
+
+def test_serve_prints_url_and_serves_on_waitress_with_only_given_keys(serve):
+    url = serve("--api-key", "key-aaaa", "--api-key", "key-bbbb")
+    assert url.startswith("http://127.0.0.1:")
+    ok = _post(url, "key-bbbb", _events(1))
+    assert ok.json()["code"] == 200
+    assert ok.headers["Server"] == "currents-sim"  # waitress' ident, not Werkzeug's dev server
+    assert _post(url, "key-cccc", _events(1)).json()["error"] == "Invalid API key: key-cccc"
+
+
+def test_serve_limits_from_options(serve):
+    url = serve("--eps", "1", "--daily-quota", "40", "--max-events", "5")
+    assert _post(url, "key-aaaa", _events(30)).json()["code"] == 200
+    throttled = _post(url, "key-aaaa", _events(1, 100)).json()
+    assert throttled["code"] == 429 and throttled["eps_threshold"] == 1
+    stats = requests.get(f"{url}/_mock/stats", timeout=10).json()
+    assert stats["journal"]["size"] == 5 and stats["outcomes"]["ingested"] == 30
+    requests.post(f"{url}/_mock/clock", json={"advance_s": 60}, timeout=10)
+    quota = _post(url, "key-aaaa", _events(11, 200)).json()
+    assert quota["exceeded_daily_quota_devices"] == {"device-0001": 41}
+
+
+@pytest.mark.parametrize(
+    "bad", [["--eps", "0"], ["--port", "70000"], ["--daily-quota", "-1"], ["--threads", "0"]]
+)
+def test_bad_options_are_one_line_errors(bad, capsys):
+    assert main(["serve", *bad]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("currents-sim: ") and err.count("\n") == 1
+
+
+def test_port_in_use_is_a_one_line_error(serve, capsys):
+    url = serve()
+    port = url.rsplit(":", 1)[1]
+    assert main(["serve", "--port", port]) == 2
+    assert "cannot listen" in capsys.readouterr().err
