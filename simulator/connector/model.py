@@ -1,0 +1,316 @@
+"""The Braze Currents connector in simulated time: a discrete-event simulation.
+
+``Connector.run(records, until=...)`` consumes a time-ordered Currents stream, transforms each
+record with the reference transformer, batches, sends through a ``Sink`` and reacts to every
+answer as Braze's retry matrix says (``retry.RULES``). The injected ``ManualClock`` jumps from
+one due instant to the next (next production, batch deadline, end of a wait, end of a hold,
+scripted action), so 72 simulated hours take seconds. Randomness (jitter) comes only from the
+seeded ``random.Random`` passed in. Every outcome is written to the ``Ledger``.
+
+Strategies (what differs is the reaction to a 429):
+
+- ``braze`` — our reading of Braze's queue: one ordered send queue per connector, one request in
+  flight, and a failed batch is retried *whole* at the head of the queue, so everything behind it
+  waits (head-of-line blocking). The partner page says one device over the limit delays "events
+  from all devices" (BRAZE_CURRENTS.md §4.4 [AFC-b..d]); a whole-batch retry at the head of a
+  FIFO queue is the simplest mechanism that produces exactly that, and the Custom HTTP spec
+  describes only whole-batch reactions for 429 ([CCC-*]). Events keep being produced and
+  batched behind the blocked head meanwhile.
+- ``per-device`` — what Amplitude advises and the official Python SDK does (AMPLITUDE_API.md
+  §4.1, §10.1): on a 429 only the events listed in ``throttled_events`` are held back for 30 s;
+  the rest of the batch is sent again at once. Held events wait in their device's own partition
+  (keyed by ``device_id``, else ``user_id``: "partition senders by device_id or user_id, so that
+  one throttled ID does not block the rest"); that device's later events join the partition
+  instead of the shared queue while it is paused. When the pause ends the partition is sent in
+  order, batch by batch, until it is empty or the next 429 pauses it again for 30 s. A 429
+  without ``throttled_events`` falls back to ``braze``.
+
+Both strategies treat every other answer alike: 5xx and unknown statuses back off the head batch
+(exponential, with jitter); invalid credentials halt sending and retry every 2–5 minutes; 400
+splits into single events and drops a lone rejected one; 413 splits in halves. Undelivered events
+are dropped for good one horizon after their first failed attempt (``credentials.Horizons``).
+Requests take no simulated time (latency is not modelled).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from simulator.clock import ManualClock
+from simulator.connector.batching import Batch, Batcher, Item
+from simulator.connector.credentials import Horizons
+from simulator.connector.ledger import Ledger
+from simulator.connector.retry import Reaction, RetryPolicy, classify
+from simulator.connector.sink import Sink
+from simulator.currents.catalogue import Profile
+from simulator.transform import Skipped, transform
+
+REJECTED = "rejected"  # a lone event Amplitude answered 400 (or 413) for
+DEFAULT_CLASS = "all"
+
+
+class Strategy(StrEnum):
+    BRAZE = "braze"
+    PER_DEVICE = "per-device"
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorConfig:
+    api_key: str = "currents-sim-key"
+    batch_size: int = 100
+    batch_wait_s: float = 300.0
+    strategy: Strategy = Strategy.BRAZE
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    profile: Profile = "page"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """Something that happens to the connector at an instant (e.g. the customer fixes the key)."""
+
+    at: float
+    apply: Callable[[Connector], None]
+    label: str = ""
+
+
+Classifier = Callable[[dict[str, Any]], str]
+
+
+def _default_class(record: dict[str, Any]) -> str:
+    return DEFAULT_CLASS
+
+
+class Connector:
+    """One Currents -> Amplitude connector, run on a ``ManualClock``."""
+
+    def __init__(
+        self,
+        sink: Sink,
+        clock: ManualClock,
+        config: ConnectorConfig | None = None,
+        *,
+        rng: random.Random | None = None,
+        classify_device: Classifier = _default_class,
+    ) -> None:
+        self.sink, self.clock = sink, clock
+        self.config = config or ConnectorConfig()
+        self.api_key = self.config.api_key
+        self.rng = rng or random.Random(0)
+        self.classify_device = classify_device
+        self.ledger = Ledger()
+        policy = self.config.policy
+        self.horizons = Horizons(policy.credentials_horizon_s, policy.retry_horizon_s)
+        self.batcher = Batcher(self.config.batch_size, self.config.batch_wait_s)
+        self.queue: deque[Batch] = deque()
+        self.partitions: dict[str, deque[Item]] = {}  # per-device: held events by device
+        self.paused: list[tuple[float, str]] = []  # heap of (pause ends, partition key)
+        self.blocked_until = -math.inf
+
+    # -- the event loop -------------------------------------------------------------------------
+    def run(
+        self,
+        records: Iterable[dict[str, Any]],
+        *,
+        until: float | None = None,
+        actions: Iterable[Action] = (),
+    ) -> Ledger:
+        """Simulate until ``until`` (or until nothing is left to do); returns the ledger."""
+        stream: Iterator[dict[str, Any]] = iter(records)
+        pending = next(stream, None)
+        todo = deque(sorted(actions, key=lambda a: a.at))
+        end = math.inf if until is None else until
+        while True:
+            t_prod = math.inf if pending is None else self._time_of(pending)
+            t = min(
+                todo[0].at if todo else math.inf,
+                t_prod,
+                self.paused[0][0] if self.paused else math.inf,
+                self.batcher.deadline(),
+                self.blocked_until if self.queue else math.inf,
+            )
+            if t == math.inf or t > end:
+                break
+            if t > self.clock.now():
+                self.clock.set(t)
+            now = self.clock.now()
+            while todo and todo[0].at <= now:
+                todo.popleft().apply(self)
+            while pending is not None and self._time_of(pending) <= now:
+                self._produce(pending, now)
+                pending = next(stream, None)
+            self._release(now)
+            if self.batcher.deadline() <= now:
+                self._enqueue(self.batcher.close())
+            self._pump(now)
+        if until is not None and until > self.clock.now():
+            self.clock.set(until)
+        return self.ledger
+
+    def _time_of(self, record: dict[str, Any]) -> float:
+        t = record.get("time")
+        now = self.clock.now()
+        if isinstance(t, int | float) and not isinstance(t, bool) and t > now:
+            return float(t)
+        return now
+
+    def _produce(self, record: dict[str, Any], now: float) -> None:
+        result = transform(record, self.config.profile)
+        event_id = record.get("id")
+        if not isinstance(event_id, str):
+            event_id = f"#{len(self.ledger)}"
+        device = record.get("device_id")
+        if not isinstance(device, str):
+            user = record.get("user")
+            device = user.get("device_id") if isinstance(user, dict) else None
+        entry = self.ledger.produce(
+            event_id, now, device if isinstance(device, str) else None, self.classify_device(record)
+        )
+        if isinstance(result, Skipped):
+            self.ledger.skip(entry, f"{result.code}: {result.reason}")
+            return
+        key = _partition_key(result.event)
+        if key in self.partitions:  # its device is paused: wait behind its held events
+            self.partitions[key].append((entry, result.event))
+            return
+        self._enqueue(self.batcher.add((entry, result.event), now))
+
+    def _enqueue(self, batch: Batch | None) -> None:
+        if batch is not None:
+            self.queue.append(batch)
+
+    def _release(self, now: float) -> None:
+        """Send the partitions whose pause has ended, each until empty or throttled again."""
+        while self.paused and self.paused[0][0] <= now:
+            _, key = heapq.heappop(self.paused)
+            self._drain(key, now)
+
+    def _hold(self, key: str, items: list[Item], now: float) -> None:
+        part = self.partitions.get(key)
+        if part is None:  # a partition that exists is paused (or being drained right now)
+            part = self.partitions[key] = deque()
+            heapq.heappush(self.paused, (now + self.config.policy.throttle_hold_s, key))
+        part.extend(items)
+
+    def _drain(self, key: str, now: float) -> None:
+        part = self.partitions[key]
+        size = self.config.batch_size
+        while part:
+            chunk = self._expire([part.popleft() for _ in range(min(size, len(part)))], now)
+            if not chunk:
+                continue
+            response = self.sink.send(self.api_key, [event for _, event in chunk])
+            rule = classify(response.status, response.body)
+            entries = [entry for entry, _ in chunk]
+            self.ledger.attempt(entries, now, response.status, rule.reaction.value)
+            if rule.reaction is Reaction.DELIVERED:
+                for entry in entries:
+                    self.ledger.deliver(entry, now)
+                continue
+            if rule.reaction is Reaction.THROTTLED:
+                self.horizons.retryable.record(now)
+                throttled = _indices(response.body, len(chunk))
+                back = [item for i, item in enumerate(chunk) if i in throttled] or chunk
+                part.extendleft(reversed(back))
+                rest = [item for i, item in enumerate(chunk) if throttled and i not in throttled]
+                self._enqueue(Batch(rest) if rest else None)
+                heapq.heappush(self.paused, (now + self.config.policy.throttle_hold_s, key))
+                return
+            self._enqueue(Batch(chunk))  # any other answer: the shared queue's rules apply
+        del self.partitions[key]
+
+    # -- sending --------------------------------------------------------------------------------
+    def _pump(self, now: float) -> None:
+        """Send from the head of the queue until it is empty or blocked."""
+        while self.queue and self.blocked_until <= now:
+            batch = self.queue[0]
+            batch.items = self._expire(batch.items, now)
+            if not batch.items:
+                self.queue.popleft()
+                continue
+            self._send(batch, now)
+
+    def _expire(self, items: list[Item], now: float) -> list[Item]:
+        """Drop (at their deadline) the items one horizon past their first failed attempt."""
+        horizons = self.horizons
+        if not horizons.credentials.times and not horizons.retryable.times:
+            return items
+        live = []
+        for item in items:
+            deadline = horizons.deadline(item[0].produced_at)
+            if deadline is not None and deadline.at <= now:
+                self.ledger.drop(item[0], deadline.at, deadline.reason)
+            else:
+                live.append(item)
+        return live
+
+    def _send(self, batch: Batch, now: float) -> None:
+        items = batch.items
+        response = self.sink.send(self.api_key, [event for _, event in items])
+        rule = classify(response.status, response.body)
+        entries = [entry for entry, _ in items]
+        self.ledger.attempt(entries, now, response.status, rule.reaction.value)
+        policy = self.config.policy
+        match rule.reaction:
+            case Reaction.DELIVERED:
+                for entry, _ in items:
+                    self.ledger.deliver(entry, now)
+                self.queue.popleft()
+            case Reaction.CREDENTIALS:
+                self.horizons.credentials.record(now)
+                self.blocked_until = now + policy.credentials_retry(self.rng)
+            case Reaction.SPLIT_SINGLE | Reaction.SPLIT_HALF if len(items) == 1:
+                self.ledger.drop(items[0][0], now, f"{REJECTED}: {response.status} alone")
+                self.queue.popleft()
+            case Reaction.SPLIT_SINGLE:
+                self._replace_head([Batch([item]) for item in items])
+            case Reaction.SPLIT_HALF:
+                half = len(items) // 2
+                self._replace_head([Batch(items[:half]), Batch(items[half:])])
+            case Reaction.THROTTLED if self.config.strategy is Strategy.PER_DEVICE and (
+                throttled := _indices(response.body, len(items))
+            ):
+                self.horizons.retryable.record(now)
+                by_key: dict[str, list[Item]] = {}
+                for i in sorted(throttled):
+                    by_key.setdefault(_partition_key(items[i][1]), []).append(items[i])
+                for key, held in by_key.items():
+                    self._hold(key, held, now)
+                rest = [item for i, item in enumerate(items) if i not in throttled]
+                self._replace_head([Batch(rest)] if rest else [])
+            case _:  # 429 (braze), 5xx, anything else: back off the whole head batch
+                self.horizons.retryable.record(now)
+                batch.retries += 1
+                self.blocked_until = now + policy.backoff(batch.retries, self.rng)
+
+    def _replace_head(self, batches: list[Batch]) -> None:
+        self.queue.popleft()
+        self.queue.extendleft(reversed(batches))
+
+    # -- state ----------------------------------------------------------------------------------
+    def backlog(self) -> int:
+        """Events held by the connector right now (open batch, queue, partitions)."""
+        return (
+            len(self.batcher.items)
+            + sum(len(b.items) for b in self.queue)
+            + sum(len(part) for part in self.partitions.values())
+        )
+
+
+def _partition_key(event: dict[str, Any]) -> str:
+    device, user = event.get("device_id"), event.get("user_id")
+    return f"d:{device}" if isinstance(device, str) else f"u:{user}"
+
+
+def _indices(body: dict[str, Any] | None, n: int) -> set[int]:
+    """The valid ``throttled_events`` indices of a 429 body."""
+    raw = body.get("throttled_events") if isinstance(body, dict) else None
+    if not isinstance(raw, list):
+        return set()
+    return {i for i in raw if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < n}

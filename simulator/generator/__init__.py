@@ -1,0 +1,58 @@
+"""The event generator: a Faker provider (``provider``) and a time-ordered stream (``stream``).
+
+``generate(n, seed=..., start=...)`` is the one-call entry point; ``make_provider(seed)`` gives a
+seeded provider for one-off events (``provider.currents_event(type, at=...)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from faker import Faker
+
+from simulator.generator.provider import CurrentsProvider, Identity, device_class
+from simulator.generator.stream import DEFAULT_IDENTITY, MIXES, Mix, event_stream
+from simulator.rng import derive
+
+__all__ = [
+    "DEFAULT_IDENTITY",
+    "MIXES",
+    "CurrentsProvider",
+    "Mix",
+    "device_class",
+    "event_stream",
+    "generate",
+    "make_provider",
+]
+
+
+def make_provider(seed: int) -> CurrentsProvider:
+    """A ``CurrentsProvider`` on its own Faker, seeded per instance (never the global seed)."""
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    provider = CurrentsProvider(fake)
+    fake.add_provider(provider)
+    return provider
+
+
+def generate(
+    n: int,
+    *,
+    seed: int,
+    start: float,
+    duration: float | None = None,
+    mix: str | Mix = "default",
+    identity: Mapping[Identity, float] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Exactly ``n`` flat events in time order; the same arguments give the same events."""
+    provider = make_provider(seed)
+    return event_stream(
+        provider,
+        n,
+        start=start,
+        duration=duration,
+        mix=mix,
+        identity=identity,
+        rng=derive(seed, "stream"),
+    )

@@ -1,0 +1,915 @@
+"""``CurrentsProvider``: a Faker provider of realistic Braze Currents events of every type.
+
+Driven by the catalogue: for an event type, each storage field (``catalogue.EventSpec.fields``)
+is filled from the event's *context* (user, device, message: the facts that must agree across
+the events of one journey) or, failing that, by the value maker that ``_MAKERS`` names for the
+field, or by a fallback chosen from the field's name suffix and type. Nothing is written per
+event type, so a type added to the catalogue is generated without a line of code here.
+
+Speed: Faker builds pools of values once (names, e-mail domains, URLs, campaigns...), and
+events pick from those pools with the provider's ``random`` (Faker's per-instance generator,
+seeded by ``Faker.seed_instance``): Faker is called per user or per campaign, never per event.
+
+Value sources: platforms, ``ad_id_type``, ``subscription_status``, ``state_change_source``,
+``push_token_state_change_type``, ``button_action_type``, ``ios_push_token_apns_gateway``:
+BRAZE_CURRENTS.md §3.1-§3.3. ``dispatch_id`` (§1.6): one per scheduled send, shared by its
+recipients; one per user for triggered sends (action-based, API-triggered, and Canvas steps
+other than the entry step). Ids: event ids and app ids are UUIDs, Braze user ids and dispatch
+ids 24 hex digits, as in Braze's sample files.
+
+Times are always passed in (``at``, UNIX seconds); nothing here reads a clock.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from operator import itemgetter
+from random import Random
+from typing import Any, ClassVar, Literal
+
+import orjson
+from faker import generator as faker_generator
+from faker.providers import BaseProvider
+
+from simulator.currents.catalogue import CATALOGUE, EXPORTED, EventSpec, Field
+from simulator.currents.shapes import flat_to_http
+
+Shape = Literal["flat", "http"]
+Identity = Literal["identified", "anonymous", "neither"]
+DEVICE_CLASSES = ("normal", "heavy", "misconfigured", "quota")
+Maker = Callable[[float], Any]
+Context = dict[str, Any]
+
+# Fields every event of a user carries from the user's profile.
+USER_FIELDS = (
+    "user_id",
+    "external_user_id",
+    "email_address",
+    "phone_number",
+    "first_name",
+    "last_name",
+    "gender",
+    "country",
+    "language",
+    "home_city",
+    "dob",
+    "timezone",
+    "to_phone_number",
+    "user_phone_number",
+    "bsuid",
+)
+# Fields a device fixes for all its events.
+DEVICE_FIELDS = (
+    "device_id",
+    "app_id",
+    "platform",
+    "os_version",
+    "device_model",
+    "ad_id",
+    "ad_id_type",
+    "ad_tracking_enabled",
+    "sdk_version",
+    "carrier",
+    "resolution",
+    "browser",
+    "push_token",
+    "push_token_device_id",
+    "locale_key",
+    "device_os",
+    "device_class",
+)
+CAMPAIGN_FIELDS = ("campaign_id", "campaign_name", "message_variation_id", "message_variation_name")
+CANVAS_FIELDS = (
+    "canvas_id",
+    "canvas_name",
+    "canvas_variation_id",
+    "canvas_variation_name",
+    "canvas_step_id",
+    "canvas_step_name",
+    "canvas_step_message_variation_id",
+)
+SEND_FIELDS = ("dispatch_id", "send_id", "subscription_group_id", "channel", "channel_identifier")
+# Every context (``currents_context``) has exactly these keys, None where they do not apply.
+CONTEXT_FIELDS = (
+    *USER_FIELDS,
+    *DEVICE_FIELDS,
+    *CAMPAIGN_FIELDS,
+    *CANVAS_FIELDS,
+    *SEND_FIELDS,
+    "app_group_id",
+)
+
+
+def device_class(device_id: str | None) -> str | None:
+    """The class of a generated device, read from its id (``<class>-<uuid>``; bare UUID: normal).
+
+    ``None`` for events without a device. Load tests and the connector report delays per class.
+    """
+    if device_id is None:
+        return None
+    prefix, _, rest = device_id.partition("-")
+    return prefix if rest and prefix in DEVICE_CLASSES else "normal"
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """One campaign or Canvas step that sends messages on one channel."""
+
+    channel: str
+    kind: str  # "campaign" or "canvas"
+    fields: tuple[tuple[str, Any], ...]  # the campaign/canvas block, with None for the other
+    triggered: bool  # action-based / API-triggered / non-entry Canvas step: dispatch per user
+    dispatch_ids: tuple[str, ...]  # scheduled sends: one shared dispatch_id per send
+    send_id: str
+    subscription_group_id: str
+
+
+class CurrentsProvider(BaseProvider):
+    """Braze Currents events and the users, devices and messages behind them."""
+
+    # --- devices (platform values: BRAZE_CURRENTS.md §3.1) ---
+    platforms: ClassVar[OrderedDict[str, float]] = OrderedDict(
+        [
+            ("ios", 0.44),
+            ("android", 0.40),
+            ("web", 0.10),
+            ("kindle", 0.02),
+            ("tvos", 0.02),
+            ("roku", 0.02),
+        ]
+    )
+    os_versions: ClassVar[dict[str, tuple[str, ...]]] = {
+        "ios": ("16.7.10", "17.5.1", "17.6.1", "18.1", "18.3.2", "18.5"),
+        "android": ("11", "12", "13", "14", "15"),
+        "web": ("Windows 10", "Windows 11", "Mac OS X 14.5", "Linux", "iOS 18.1", "Android 14"),
+        "kindle": ("Fire OS 7.3.2.9", "Fire OS 8.3.2.1"),
+        "tvos": ("17.6", "18.1", "18.2"),
+        "roku": ("12.5.5", "13.0.0", "14.0.4"),
+    }
+    device_models: ClassVar[dict[str, tuple[str, ...]]] = {
+        "ios": (
+            "iPhone14,5",
+            "iPhone15,2",
+            "iPhone15,4",
+            "iPhone16,1",
+            "iPhone16,2",
+            "iPhone17,1",
+            "iPad13,18",
+            "iPad14,1",
+        ),
+        "android": (
+            "SM-S918B",
+            "SM-A546B",
+            "Pixel 7",
+            "Pixel 8 Pro",
+            "Pixel 9",
+            "moto g54 5G",
+            "2201116SG",
+            "CPH2451",
+            "SM-G991U",
+        ),
+        "web": ("Chrome", "Safari", "Firefox", "Edge"),
+        "kindle": ("KFTRWI", "KFMAWI", "AFTMM", "AFTKA"),
+        "tvos": ("AppleTV11,1", "AppleTV14,1"),
+        "roku": ("3941X", "4670X", "3960X"),
+    }
+    sdk_versions: ClassVar[dict[str, tuple[str, ...]]] = {
+        "ios": ("9.2.0", "10.3.1", "11.1.1"),
+        "android": ("30.4.0", "32.1.0", "33.0.0"),
+        "web": ("5.4.0", "5.6.1"),
+        "kindle": ("30.4.0", "32.1.0"),
+        "tvos": ("10.3.1", "11.1.1"),
+        "roku": ("2.1.0", "2.2.0"),
+    }
+    ad_id_types: ClassVar[dict[str, str | None]] = {
+        "ios": "ios_idfa",
+        "tvos": "ios_idfa",
+        "android": "google_ad_id",
+        "kindle": "google_ad_id",
+        "roku": "roku_ad_id",
+        "web": None,
+    }
+    resolutions: tuple[str, ...] = (
+        "1170x2532",
+        "1179x2556",
+        "1080x2400",
+        "1440x3120",
+        "1920x1080",
+        "2560x1440",
+        "828x1792",
+    )
+    carriers: tuple[str, ...] = ("Verizon", "AT&T", "T-Mobile", "Vodafone", "Orange", "O2")
+    browsers: tuple[str, ...] = ("Chrome", "Safari", "Firefox", "Edge", "Samsung Internet")
+    user_agents: tuple[str, ...] = (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_6_1 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1",
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8 Pro) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/126.0.6478.122 Mobile Safari/537.36",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/126.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)"
+        " Version/17.5 Safari/605.1.15",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0",
+        "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)",
+    )
+    # --- people and places ---
+    timezones: tuple[str, ...] = (
+        "America/New_York",
+        "America/Chicago",
+        "America/Denver",
+        "America/Los_Angeles",
+        "Europe/London",
+        "Europe/Paris",
+        "Europe/Berlin",
+        "Asia/Tokyo",
+        "Australia/Sydney",
+        "America/Sao_Paulo",
+    )
+    countries: tuple[str, ...] = ("US", "US", "US", "GB", "FR", "DE", "JP", "AU", "BR", "CA")
+    languages: tuple[str, ...] = ("en", "en", "en", "fr", "de", "ja", "pt", "es")
+    genders: ClassVar[OrderedDict[str, float]] = OrderedDict(
+        [("F", 0.45), ("M", 0.45), ("O", 0.04), ("N", 0.03), ("P", 0.03)]
+    )
+    # --- commerce (ISO 4217) ---
+    currencies: ClassVar[OrderedDict[str, float]] = OrderedDict(
+        [
+            ("USD", 0.55),
+            ("EUR", 0.2),
+            ("GBP", 0.1),
+            ("CAD", 0.05),
+            ("AUD", 0.04),
+            ("JPY", 0.03),
+            ("BRL", 0.03),
+        ]
+    )
+    products: tuple[tuple[str, float], ...] = (
+        ("sku-1001-tshirt", 19.99),
+        ("sku-1002-hoodie", 49.0),
+        ("sku-2001-sneakers", 89.95),
+        ("sku-3001-coffee-beans", 14.5),
+        ("sku-4001-headphones", 129.0),
+        ("premium_monthly", 9.99),
+        ("premium_yearly", 79.99),
+        ("coins_500", 4.99),
+        ("coins_2000", 14.99),
+        ("gift_card_25", 25.0),
+    )
+    custom_event_names: ClassVar[OrderedDict[str, float]] = OrderedDict(
+        [
+            ("viewed_product", 0.3),
+            ("added_to_cart", 0.15),
+            ("searched", 0.15),
+            ("completed_level", 0.1),
+            ("shared_content", 0.08),
+            ("started_checkout", 0.08),
+            ("rated_app", 0.04),
+            ("watched_video", 0.1),
+        ]
+    )
+    categories: tuple[str, ...] = ("apparel", "footwear", "grocery", "electronics", "games")
+    # --- enums (BRAZE_CURRENTS.md §3.3) ---
+    subscription_statuses: tuple[str, ...] = ("Subscribed", "Unsubscribed")
+    state_change_sources: tuple[str, ...] = (
+        "SDK",
+        "Dashboard",
+        "Subscription Page",
+        "REST API",
+        "CSV Import",
+        "Preference Center",
+        "Inbound Message",
+        "Migration",
+        "User Merge",
+        "Canvas User Update Step",
+        "Push Token Registration",
+        "List-Unsubscribe",
+        "Other",
+    )
+    token_change_types: tuple[str, ...] = ("add", "update", "remove")
+    button_action_types: tuple[str, ...] = ("uri", "deep_link", "none", "close")
+    abort_types: tuple[str, ...] = (
+        "liquid_abort_message",
+        "rate_limit",
+        "frequency_cap",
+        "quiet_hours",
+        "user_not_subscribed",
+    )
+    retry_types: tuple[str, ...] = ("rate_limit", "provider_error", "timeout")
+    sms_errors: tuple[tuple[str, str], ...] = (
+        ("Landline or unreachable carrier", "30006"),
+        ("Unknown destination handset", "30005"),
+        ("Message blocked", "30007"),
+        ("Carrier violation", "30004"),
+    )
+    bounce_reasons: tuple[str, ...] = (
+        "550 5.1.1 The email account that you tried to reach does not exist.",
+        "552 5.2.2 The email account that you tried to reach is over quota.",
+        "554 5.7.1 Message rejected due to content restrictions.",
+    )
+    deferral_reasons: tuple[str, ...] = (
+        "421 4.7.0 Try again later, closing connection.",
+        "451 4.3.0 Mail server temporarily rejected message.",
+    )
+    esps: tuple[str, ...] = ("SendGrid", "SparkPost", "Amazon SES")
+    mailbox_providers: tuple[str, ...] = ("Gmail", "Yahoo", "Microsoft", "Apple", "Other")
+    channels: ClassVar[dict[str, str]] = {
+        "push": "push",
+        "email": "email",
+        "sms": "sms",
+        "whatsapp": "whatsapp",
+        "rcs": "rcs",
+        "line": "line",
+    }
+    message_kinds: tuple[str, ...] = (
+        "Welcome Series",
+        "Cart Abandonment",
+        "Weekly Digest",
+        "Flash Sale",
+        "Win-Back",
+        "Onboarding",
+        "Price Drop",
+        "Order Shipped",
+        "Loyalty Rewards",
+        "Re-engagement",
+    )
+    variation_names: tuple[str, ...] = ("Variant A", "Variant B", "Control", "Variant C")
+    step_names: tuple[str, ...] = (
+        "Entry Push",
+        "Reminder Email",
+        "Follow-up SMS",
+        "Delay 1 day",
+        "Action Path",
+        "Final Nudge",
+    )
+
+    def __init__(self, generator: Any) -> None:
+        super().__init__(generator)
+        self._pools: dict[str, tuple[Any, ...]] | None = None
+        self._campaigns: dict[str, tuple[Campaign, ...]] = {}
+        self._plans: dict[str, _Plan] = {}
+        self._app_group_id = ""
+        self._rng: Random | None = None
+        self._people: tuple[Context, ...] = ()
+
+    def _r(self) -> Random:
+        """Faker's per-instance ``Random``; refuses the module-global one Faker starts with."""
+        if self._rng is None:
+            rng = self.generator.random
+            if rng is faker_generator.random:
+                raise ValueError(
+                    "seed the Faker instance first (fake.seed_instance(seed)): "
+                    "CurrentsProvider never uses Faker's shared global random"
+                )
+            self._rng = rng
+        return self._rng
+
+    # --- ids ---
+    def _uuid(self) -> str:
+        h = f"{self._r().getrandbits(128):032x}"
+        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+
+    def currents_event_id(self) -> str:
+        """A globally unique event id (UUID, the Amplitude ``insert_id``)."""
+        return self._uuid()
+
+    def braze_user_id(self) -> str:
+        """Braze's internal user id: 24 hex digits (a Mongo ObjectId)."""
+        return f"{self._r().getrandbits(96):024x}"
+
+    def external_user_id(self) -> str:
+        """The customer's own user id, as apps usually set it."""
+        return f"user_{self._r().randrange(10**10):010d}"
+
+    def currents_device_id(self, device_class: str = "normal") -> str:
+        """A device id; non-normal classes carry their class as a prefix (see ``device_class``)."""
+        uuid = self._uuid().upper()
+        return uuid if device_class == "normal" else f"{device_class}-{uuid}"
+
+    def app_group_id(self) -> str:
+        """The workspace (app group) id: one per provider instance."""
+        if not self._app_group_id:
+            self._app_group_id = self._uuid()
+        return self._app_group_id
+
+    def currents_event_type(self, exported_only: bool = False) -> str:
+        """Any catalogue type (or only the types Braze exports to Amplitude)."""
+        names = EXPORTED if exported_only else tuple(CATALOGUE)
+        return str(self.random_element(names))
+
+    def currents_platform(self) -> str:
+        return str(self.random_element(self.platforms))
+
+    # --- pools (Faker is called here, once) ---
+    def _pool(self, name: str) -> tuple[Any, ...]:
+        if self._pools is None:
+            self._pools = self._build_pools()
+        return self._pools[name]
+
+    def _build_pools(self) -> dict[str, tuple[Any, ...]]:
+        fake, rnd = self.generator, self._r()
+        words = tuple(dict.fromkeys(fake.words(300)))
+        domains = tuple(fake.domain_name() for _ in range(24))
+        return {
+            "words": words,
+            "cities": tuple(fake.city() for _ in range(60)),
+            "urls": tuple(f"https://{self._choice(domains)}/{fake.uri_path()}" for _ in range(120)),
+            "domains": domains,
+            "app_ids": tuple(self._uuid() for _ in range(len(self.platforms))),
+            "ips": tuple(
+                f"198.{rnd.randint(0, 255)}.{rnd.randint(0, 255)}.{rnd.randint(1, 254)}"
+                for _ in range(16)
+            ),
+            "sentences": tuple(fake.sentence(nb_words=8) for _ in range(40)),
+            "subscription_groups": tuple(self._uuid() for _ in range(4)),
+        }
+
+    def _pick(self, pool: str) -> Any:
+        return self._choice(self._pool(pool))
+
+    def _choice(self, values: tuple[Any, ...]) -> Any:
+        return values[int(self._r().random() * len(values))]
+
+    # --- users, devices, messages: the context of a journey ---
+    def currents_user(self, identity: Identity = "identified") -> Context:
+        """A user's profile fields; ``anonymous`` and ``neither`` have no ``external_user_id``."""
+        fake, rnd = self.generator, self._r()
+        first, last = fake.first_name(), fake.last_name()
+        phone = f"+1{rnd.randint(201, 989)}{rnd.randint(200, 999)}{rnd.randrange(10000):04d}"
+        email = f"{first}.{last}{rnd.randrange(100)}@{fake.free_email_domain()}".lower()
+        return {
+            "user_id": self.braze_user_id(),
+            "external_user_id": self.external_user_id() if identity == "identified" else None,
+            "email_address": email,
+            "phone_number": phone,
+            "to_phone_number": phone,
+            "user_phone_number": phone,
+            "bsuid": f"US.{rnd.getrandbits(60)}",
+            "first_name": first,
+            "last_name": last,
+            "gender": self.random_element(self.genders),
+            "country": self._choice(self.countries),
+            "language": self._choice(self.languages),
+            "home_city": self._pick("cities"),
+            "dob": f"{rnd.randint(1945, 2008)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}",
+            "timezone": self._choice(self.timezones),
+        }
+
+    def currents_device(self, device_class: str = "normal", platform: str | None = None) -> Context:
+        """A device's fields; os version, model, SDK and ad id type all match the platform."""
+        rnd = self._r()
+        platform = platform or self.currents_platform()
+        ad_type = self.ad_id_types[platform]
+        device_id = self.currents_device_id(device_class)
+        return {
+            "device_id": device_id,
+            "app_id": self._pool("app_ids")[list(self.platforms).index(platform)],
+            "platform": platform,
+            "os_version": self._choice(self.os_versions[platform]),
+            "device_model": self._choice(self.device_models[platform]),
+            "device_os": platform if platform != "web" else "windows",
+            "device_class": "mobile" if platform in ("ios", "android") else "desktop",
+            "ad_id": self._uuid().upper() if ad_type else None,
+            "ad_id_type": ad_type,
+            "ad_tracking_enabled": rnd.random() < 0.7 if ad_type else None,
+            "sdk_version": self._choice(self.sdk_versions[platform]),
+            "carrier": self._choice(self.carriers) if platform in ("ios", "android") else None,
+            "resolution": self._choice(self.resolutions),
+            "browser": self._choice(self.browsers) if platform == "web" else None,
+            "push_token": f"{rnd.getrandbits(256):064x}",
+            "push_token_device_id": device_id,
+            "locale_key": "en-us",
+        }
+
+    def currents_campaigns(self, channel: str = "push") -> tuple[Campaign, ...]:
+        """The workspace's campaigns and Canvas steps on ``channel`` (made once, then reused)."""
+        if channel not in self._campaigns:
+            self._campaigns[channel] = tuple(self._new_campaign(channel, i) for i in range(8))
+        return self._campaigns[channel]
+
+    def _new_campaign(self, channel: str, index: int) -> Campaign:
+        """Even indexes are campaigns, odd ones Canvas steps (index 1 is an entry step)."""
+        theme = self._choice(self.message_kinds)
+        label = channel.upper() if len(channel) <= 3 else channel.title()
+        variation = (self._uuid(), self._choice(self.variation_names))
+        if index % 2 == 0:
+            kind = "campaign"
+            fields: dict[str, Any] = dict.fromkeys(CANVAS_FIELDS)
+            values: tuple[Any, ...] = (self._uuid(), f"{theme} - {label}", *variation)
+            fields.update(zip(CAMPAIGN_FIELDS, values, strict=True))
+            triggered = index % 4 == 2  # half the campaigns are action-based / API-triggered
+        else:
+            kind = "canvas"
+            entry = index == 1  # Canvas steps other than the entry step count as triggered
+            step = f"Entry {label}" if entry else f"{self._choice(self.step_names)} {label}"
+            fields = dict.fromkeys(CAMPAIGN_FIELDS)
+            values = (
+                self._uuid(),
+                f"{theme} Journey",
+                *variation,
+                self._uuid(),
+                step,
+                self._uuid(),
+            )
+            fields.update(zip(CANVAS_FIELDS, values, strict=True))
+            triggered = not entry
+        dispatches = () if triggered else tuple(self.braze_user_id() for _ in range(3))
+        return Campaign(
+            channel,
+            kind,
+            tuple(fields.items()),
+            triggered,
+            dispatches,
+            self._uuid(),
+            self._choice(self._pool("subscription_groups")),
+        )
+
+    def currents_message(self, channel: str = "push", kind: str | None = None) -> Context:
+        """The campaign/Canvas block, ``send_id`` and ``dispatch_id`` of one message to one user.
+
+        ``kind`` is ``campaign``, ``canvas`` or None (either). ``dispatch_id`` follows Braze's
+        rule: scheduled sends share one per send, triggered sends get one per user
+        (BRAZE_CURRENTS.md §1.6).
+        """
+        campaigns = self.currents_campaigns(channel)
+        if kind is not None:
+            campaigns = tuple(c for c in campaigns if c.kind == kind)
+        campaign = self._choice(campaigns)
+        ctx = dict(campaign.fields)
+        if campaign.triggered:
+            ctx["dispatch_id"] = self.braze_user_id()
+        else:
+            ctx["dispatch_id"] = self._choice(campaign.dispatch_ids)
+        ctx["send_id"] = campaign.send_id
+        ctx["subscription_group_id"] = campaign.subscription_group_id
+        ctx["channel"] = self.channels.get(channel, channel)
+        return ctx
+
+    def currents_context(
+        self,
+        user: Context | None = None,
+        device: Context | None = None,
+        message: Context | None = None,
+    ) -> Context:
+        """A coherent user + device + message with every ``CONTEXT_FIELDS`` key (None: n/a).
+
+        Missing parts are made up (an identified user, a normal device, a push message); pass
+        ``device={}`` or ``message={}`` for none (a user with neither id has no device).
+        """
+        ctx: Context = dict.fromkeys(CONTEXT_FIELDS)
+        ctx.update(self.currents_user() if user is None else user)
+        ctx.update(self.currents_device() if device is None else device)
+        ctx.update(self.currents_message() if message is None else message)
+        ctx["app_group_id"] = self.app_group_id()
+        return ctx
+
+    # --- custom events and purchases ---
+    def custom_event_name(self) -> str:
+        return str(self.random_element(self.custom_event_names))
+
+    def custom_event_properties(self, name: str | None = None) -> dict[str, Any]:
+        """A property map with strings, numbers, booleans, a list and a nested object."""
+        rnd = self._r()
+        product, price = self._choice(self.products)
+        props: dict[str, Any] = {
+            "source": self._choice(("home", "search", "push", "email", "deeplink")),
+            "screen": self._pick("words"),
+            "count": rnd.randint(1, 12),
+            "first_time": rnd.random() < 0.2,
+        }
+        if name in ("viewed_product", "added_to_cart", "started_checkout", None):
+            props["item"] = {
+                "sku": product,
+                "price": price,
+                "category": self._choice(self.categories),
+                "tags": [self._pick("words"), self._pick("words")],
+            }
+        else:
+            props["level"] = {"id": rnd.randint(1, 60), "score": round(rnd.random() * 1e4, 1)}
+        return props
+
+    def purchase_properties(self) -> dict[str, Any]:
+        rnd = self._r()
+        return {
+            "quantity": rnd.randint(1, 3),
+            "coupon": rnd.random() < 0.15,
+            "shipping": {
+                "method": self._choice(("standard", "express", "pickup")),
+                "country": self._choice(self.countries),
+            },
+        }
+
+    # --- events ---
+    def currents_event(
+        self,
+        event_type: str | None = None,
+        *,
+        at: float,
+        context: Context | None = None,
+        extra: Context | None = None,
+        shape: Shape = "flat",
+    ) -> dict[str, Any]:
+        """One Currents event of ``event_type`` (any type when None) at UNIX time ``at``.
+
+        Context fields (user, device, message: ``CONTEXT_FIELDS``) come from ``context``, made
+        by ``currents_context`` (a fresh one when None); ``extra`` holds journey values such as
+        ``session_id`` or ``duration``; every other field comes from its value maker. A required
+        field the context leaves None is made up too. Flat: the storage record (every field of
+        the type, null where absent) plus ``event_type``; http: Braze's Custom HTTP envelope.
+        """
+        event_type = event_type or self.currents_event_type()
+        ctx = self.currents_context() if context is None else context
+        plan = self._plans.get(event_type) or self._plan(event_type)
+        record = dict(zip(plan.ctx_names, plan.ctx_values(ctx), strict=True))
+        record["event_type"] = event_type
+        record["id"] = self._uuid()
+        for name, make in plan.required_ctx:
+            if record[name] is None:
+                record[name] = make(at)
+        if extra:
+            for name, make in plan.makers:
+                value = extra.get(name, _MISSING)
+                record[name] = make(at) if value is _MISSING else value
+        else:
+            for name, make in plan.makers:
+                record[name] = make(at)
+        return flat_to_http(record) if shape == "http" else record
+
+    def _plan(self, event_type: str) -> _Plan:
+        spec: EventSpec = CATALOGUE[event_type]
+        from_ctx = [f for f in spec.fields if f.name in _CONTEXT_SET]
+        names = tuple(f.name for f in from_ctx)
+        plan = _Plan(
+            ctx_names=names,
+            ctx_values=_getter(names),
+            required_ctx=tuple((f.name, self._maker(f, spec)) for f in from_ctx if not f.nullable),
+            makers=tuple(
+                (f.name, self._maker(f, spec))
+                for f in spec.fields
+                if f.name not in _CONTEXT_SET and f.name != "id"
+            ),
+        )
+        self._plans[event_type] = plan
+        return plan
+
+    def _maker(self, f: Field, spec: EventSpec) -> Maker:
+        if f.name == "properties":
+            return self._v_purchase_json if spec.name.endswith("Purchase") else self._v_custom_json
+        if f.name == "time":
+            return _seconds
+        if f.name in _MAKERS:
+            return _MAKERS[f.name](self)
+        for suffix, factory in _SUFFIX_MAKERS:
+            if f.name.endswith(suffix) and f.type == "string":
+                return factory(self)
+        return _TYPE_MAKERS[f.type](self)
+
+    def _v_custom_json(self, at: float) -> str:
+        return orjson.dumps(self.custom_event_properties()).decode()
+
+    def _v_purchase_json(self, at: float) -> str:
+        return orjson.dumps(self.purchase_properties()).decode()
+
+    def _standalone(self, field: str) -> Maker:
+        """A value of a context field from a small pool of made-up users and devices."""
+        if not self._people:
+            self._people = tuple(self.currents_context(message={}) for _ in range(20))
+        people, rng = self._people, self._r()
+        return lambda at: people[int(rng.random() * len(people))][field]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How to fill one event type: context fields in one C-level gather, then value makers."""
+
+    ctx_names: tuple[str, ...]
+    ctx_values: Callable[[Context], tuple[Any, ...]]
+    required_ctx: tuple[tuple[str, Maker], ...]
+    makers: tuple[tuple[str, Maker], ...]
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Context], tuple[Any, ...]]:
+    if not names:
+        return lambda ctx: ()
+    if len(names) == 1:
+        return lambda ctx: (ctx[names[0]],)
+    return itemgetter(*names)
+
+
+_MISSING = object()
+_CONTEXT_SET = frozenset(CONTEXT_FIELDS)
+_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}  # RFC 4122 variant nibble
+
+
+def _seconds(at: float) -> int:
+    return int(at)
+
+
+def _const(value: Any) -> Callable[[CurrentsProvider], Maker]:
+    return lambda p: lambda at: value
+
+
+def _one_of(attr: str) -> Callable[[CurrentsProvider], Maker]:
+    return lambda p: lambda at: p._choice(getattr(p, attr))
+
+
+def _pool(name: str) -> Callable[[CurrentsProvider], Maker]:
+    return lambda p: lambda at: p._pick(name)
+
+
+def _of(values: tuple[Any, ...]) -> Callable[[CurrentsProvider], Maker]:
+    return lambda p: lambda at: p._choice(values)
+
+
+def _int(lo: int, hi: int) -> Callable[[CurrentsProvider], Maker]:
+    return lambda p: lambda at: p._r().randint(lo, hi)
+
+
+def _float(lo: float, hi: float, digits: int = 2) -> Callable[[CurrentsProvider], Maker]:
+    return lambda p: lambda at: round(p._r().uniform(lo, hi), digits)
+
+
+def _bool(share_true: float) -> Callable[[CurrentsProvider], Maker]:
+    return lambda p: lambda at: p._r().random() < share_true
+
+
+def _sms_error(index: int) -> Callable[[CurrentsProvider], Maker]:
+    return lambda p: lambda at: p._choice(p.sms_errors)[index]
+
+
+def _uuid_maker(p: CurrentsProvider) -> Maker:
+    return lambda at: p._uuid()
+
+
+def _oid_maker(p: CurrentsProvider) -> Maker:
+    return lambda at: p.braze_user_id()
+
+
+def _name_maker(p: CurrentsProvider) -> Maker:
+    return lambda at: f"{p._pick('words').title()} {p._pick('words').title()}"
+
+
+def _earlier(seconds: int) -> Callable[[CurrentsProvider], Maker]:
+    return lambda p: lambda at: int(at) - p._r().randint(60, seconds)
+
+
+def _product(p: CurrentsProvider) -> Maker:
+    return lambda at: p._choice(p.products)[0]
+
+
+def _price(p: CurrentsProvider) -> Maker:
+    return lambda at: p._choice(p.products)[1]
+
+
+def _currency(p: CurrentsProvider) -> Maker:
+    return lambda at: p.random_element(p.currencies)
+
+
+def _short_url(p: CurrentsProvider) -> Maker:
+    return lambda at: "https://brz.ai/" + (f"{p._r().getrandbits(32):08x}")
+
+
+def _phone(p: CurrentsProvider) -> Maker:
+    rnd = p._r()
+    return lambda at: f"+1{rnd.randint(201, 989)}{rnd.randint(200, 999)}{rnd.randrange(10**4):04d}"
+
+
+def _words_list(p: CurrentsProvider) -> Maker:
+    return lambda at: [p._pick("words")]
+
+
+def _json_blob(p: CurrentsProvider) -> Maker:
+    return lambda at: orjson.dumps({"offer": p._pick("words"), "tier": "gold"}).decode()
+
+
+# Field name -> value maker factory. Everything not here falls back by suffix, then by type.
+_MAKERS: dict[str, Callable[[CurrentsProvider], Maker]] = {
+    **{name: (lambda f: lambda p: p._standalone(f))(name) for name in USER_FIELDS + DEVICE_FIELDS},
+    "channel": _of(("email", "sms", "push")),
+    "channel_identifier": _const(None),
+    "user_id": _oid_maker,
+    "app_group_id": lambda p: lambda at: p.app_group_id(),
+    "dispatch_id": _oid_maker,
+    "send_id": _uuid_maker,
+    "subscription_group_id": _uuid_maker,
+    "app_group_api_id": _const(None),
+    "canvas_api_id": _const(None),  # deprecated: null
+    "canvas_variation_api_id": _const(None),
+    "canvas_step_api_id": _const(None),
+    "orphaned_by_id": _oid_maker,
+    "content_optimizer_step_id": _oid_maker,
+    "session_id": _uuid_maker,
+    "time_ms": lambda p: lambda at: int(at * 1000),
+    "push_token_created_at": _earlier(86400 * 90),
+    "push_token_updated_at": _earlier(86400),
+    "product_id": _product,
+    "price": _price,
+    "currency": _currency,
+    "name": lambda p: lambda at: p.custom_event_name(),
+    "source": _of(("Organic", "Facebook Ads", "Google Ads", "TikTok", "Apple Search Ads")),
+    "latitude": _float(-60, 70, 5),
+    "longitude": _float(-170, 170, 5),
+    "altitude": _float(0, 900, 1),
+    "ll_accuracy": _float(3, 65, 1),
+    "alt_accuracy": _float(3, 30, 1),
+    "duration": _int(5, 1800),
+    "subscription_status": _one_of("subscription_statuses"),
+    "state_change_source": _one_of("state_change_sources"),
+    "push_token_state_change_type": _one_of("token_change_types"),
+    "button_action_type": _one_of("button_action_types"),
+    "ios_push_token_apns_gateway": _of((1, 2, 2, 2)),
+    "abort_type": _one_of("abort_types"),
+    "retry_type": _one_of("retry_types"),
+    "abort_log": _pool("sentences"),
+    "retry_log": _pool("sentences"),
+    "error": _sms_error(0),
+    "provider_error_code": _sms_error(1),
+    "provider_error_title": _of(("Message undeliverable", "Re-engagement message")),
+    "bounce_reason": _one_of("bounce_reasons"),
+    "deferral_reason": _one_of("deferral_reasons"),
+    "esp": _one_of("esps"),
+    "mailbox_provider": _one_of("mailbox_providers"),
+    "from_domain": lambda p: lambda at: "mail." + p._pick("domains"),
+    "recipient_domain": _of(("gmail.com", "yahoo.com", "outlook.com", "icloud.com")),
+    "sending_ip": _pool("ips"),
+    "ip_pool": _of(("transactional", "marketing")),
+    "user_agent": _one_of("user_agents"),
+    "url": _pool("urls"),
+    "endpoint_url": _pool("urls"),
+    "short_url": _short_url,
+    "link_alias": _pool("words"),
+    "machine_open": _of((None, "true")),
+    "from_phone_number": _phone,
+    "inbound_phone_number": _phone,
+    "from_rcs_sender": _of(("BrazeShop", "AcmeStore")),
+    "to_rcs_sender": _of(("BrazeShop",)),
+    "category": _of(("opt-in", "opt-out", "help")),
+    "action": _of(("Subscribed", "None")),
+    "message_body": _pool("sentences"),
+    "quick_reply_text": _of(("Yes", "No", "Stop")),
+    "message_extras": _json_blob,
+    "flow_response_json": _json_blob,
+    "tool_arguments": _json_blob,
+    "custom_attributes": _json_blob,
+    "conversion_behavior": lambda p: (
+        lambda at: orjson.dumps({"type": "purchase", "window": 259200}).decode()
+    ),
+    "conversion_behavior_index": _of((0, 0, 1)),
+    "media_urls": _words_list,
+    "suspected_bot_click_reason": _of((["user_agent"], ["ip_address", "user_agent"])),
+    "is_suspected_bot_click": _bool(0.05),
+    "in_control_group": _bool(0.1),
+    "is_amp": _bool(0.02),
+    "archived": _bool(0.01),
+    "random_bucket_number": _int(0, 9999),
+    "prev_random_bucket_number": _int(0, 9999),
+    "http_status_code": _of((500, 502, 503, 404, 429)),
+    "content_length": _int(20, 4000),
+    "retry_count": _int(0, 5),
+    "webhook_duration": _int(40, 9000),
+    "attempt_count": _int(1, 5),
+    "webhook_failure_source": _of(("http_status", "timeout", "connection_error")),
+    "host": _pool("domains"),
+    "url_path": _of(("/v1/hooks/braze", "/api/events")),
+    "raw_response": _of(('{"error":"upstream timeout"}', "Service Unavailable")),
+    "update_source": _of(("SDK", "API", "CSV")),
+    "live_activity_event_type": _of(("start", "update", "end")),
+    "live_activity_event_outcome": _of(("delivered", "failed")),
+    "activity_attributes_type": _of(("DeliveryAttributes", "GameScoreAttributes")),
+    "progression_type": _of(("entered_step", "exited_step")),
+    "exit_reason": _of(("completed", "exit_criteria")),
+    "combination_token": _of(("0_0_0", "0_1_0", "1_0_1")),
+    "version": _of(("1", "2")),
+    "template_name": _of(("order_update", "welcome_v2", "promo_spring")),
+    "interaction_type": _of(("click", "reply")),
+    "element_type": _of(("button", "link")),
+    "element_label": _of(("Shop now", "Learn more")),
+    "invocation_source": _of(("canvas", "test_panel")),
+    "model_provider": _of(("openai",)),
+    "model_name": _of(("gpt-4o-mini", "gpt-4.1")),
+    "tool_name": _of(("lookup_order",)),
+    "input": _pool("sentences"),
+    "output": _pool("sentences"),
+    "agent_name": _of(("Order Helper", "Win-back Writer")),
+    "feature_flag_id_name": _pool("words"),
+    "line_channel_name": _of(("Acme Official",)),
+    "experiment_split_name": _of(("Path A", "Path B")),
+    "button_string": _of(("View", "Later")),
+}
+
+_SUFFIX_MAKERS: tuple[tuple[str, Callable[[CurrentsProvider], Maker]], ...] = (
+    ("_token", lambda p: lambda at: f"{p._r().getrandbits(256):064x}"),
+    ("_id", _uuid_maker),
+    ("_name", _name_maker),
+    ("_key", lambda p: lambda at: f"{p._r().getrandbits(160):040x}"),
+    ("_auth", lambda p: lambda at: f"{p._r().getrandbits(128):032x}"),
+)
+
+_TYPE_MAKERS: dict[str, Callable[[CurrentsProvider], Maker]] = {
+    "string": _pool("words"),
+    "int": _int(1, 500),
+    "long": _int(1, 10**6),
+    "float": _float(0, 100),
+    "boolean": _bool(0.5),
+    "string[]": _words_list,
+}

@@ -1,0 +1,441 @@
+"""A time-ordered stream of Currents events from a population of users and devices.
+
+``event_stream(provider, n, start=..., mix=...)`` yields exactly ``n`` flat events sorted by
+time, lazily (constant memory: only the events of journeys still in progress are held). The
+window starts at an injected instant and lasts ``duration`` seconds (the mix's default when
+None); nothing reads a clock.
+
+- **Journeys** (``JOURNEYS``) are chains of steps: each step happens with its probability
+  (a skipped step ends the journey unless it is optional), after an exponential delay, so a
+  session starts before it ends, an e-mail is delivered after it is sent, conversions follow
+  messages, and a push Open follows its Send except for a small ``early`` share (Braze notes
+  that opens can be recorded before their send, BRAZE_CURRENTS.md §4.1).
+- **Mixes** (``MIXES``) are data: journey weights, the share of users on heavy devices, hot
+  devices, and a default window. Background journeys arrive as a Poisson process whose rate
+  adapts so that the background events fill the window.
+- **Identity**: users are identified (``external_user_id`` + device), anonymous (device only)
+  or have neither id (e-mail/SMS-only users, whose events the transformer skips), in the
+  requested shares of the population (exact allocation) and of the background journeys.
+- **Device classes** are recoverable from ``device_id`` with ``provider.device_class``:
+  ``normal`` devices have bare UUIDs (well under 1 event/s); ``heavy-<UUID>`` devices are about
+  ten times as active; ``misconfigured-<UUID>`` bursts above 30 events/s (Amplitude's 30-second
+  average limit); ``quota-<UUID>`` sends steadily enough to pass 500,000 events in 24 hours.
+  Hot devices belong to identified users; their events count towards ``n`` (``share`` of it).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from itertools import accumulate, count, islice
+from operator import itemgetter
+from random import Random
+from typing import Any
+
+from simulator.generator.provider import Context, CurrentsProvider, Identity
+
+IDENTITIES: tuple[Identity, ...] = ("identified", "anonymous", "neither")
+DEFAULT_IDENTITY: dict[Identity, float] = {"identified": 0.8, "anonymous": 0.15, "neither": 0.05}
+CONVERSION = "conversion"  # resolved per message: campaign or Canvas conversion
+HOUR = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One event of a journey, ``delay`` seconds (mean, exponential) after the previous one."""
+
+    event_type: str
+    p: float = 1.0
+    delay: float = 0.0
+    optional: bool = False  # skipped without ending the journey
+    repeat: tuple[int, int] = (1, 1)
+    early: float = 0.0  # share stamped between the journey start and the previous event
+
+
+@dataclass(frozen=True, slots=True)
+class Journey:
+    steps: tuple[Step, ...]
+    channel: str | None = None  # the message channel, None for behaviour-only journeys
+    kind: str | None = None  # "campaign" / "canvas" / None (either)
+    device: bool = True  # needs an app device (so users with neither id never take it)
+    session: bool = False  # steps share a session_id; the last one carries the duration
+
+    def mean_events(self) -> float:
+        reach, total = 1.0, 0.0
+        for step in self.steps:
+            taken = reach * step.p
+            total += taken * (step.repeat[0] + step.repeat[1]) / 2
+            if not step.optional:
+                reach = taken
+        return total
+
+
+@dataclass(frozen=True, slots=True)
+class HotDevice:
+    """A device that gets ``share`` of all events: steady, or in bursts of ``rate`` ev/s."""
+
+    device_class: str
+    share: float
+    rate: float  # events per second while active
+    burst_seconds: float | None = None  # None: steady over the whole window
+    event_names: tuple[str, ...] = ("app_foreground", "heartbeat", "screen_view")
+
+
+@dataclass(frozen=True, slots=True)
+class Mix:
+    journeys: Mapping[str, float]
+    heavy_share: float = 0.05  # share of device users on heavy devices
+    heavy_weight: float = 10.0  # how much more often a heavy device starts a journey
+    hot: tuple[HotDevice, ...] = ()
+    duration: float = HOUR
+    description: str = ""
+
+
+_B = "users.behaviors."
+_M = "users.messages."
+JOURNEYS: dict[str, Journey] = {
+    "session": Journey(
+        (
+            Step(_B + "app.SessionStart"),
+            Step(_B + "CustomEvent", p=0.85, delay=25, optional=True, repeat=(1, 5)),
+            Step(_B + "Purchase", p=0.08, delay=40, optional=True),
+            Step(_B + "app.SessionEnd", delay=60),
+        ),
+        session=True,
+    ),
+    "first_session": Journey(
+        (
+            Step(_B + "InstallAttribution"),
+            Step(_B + "app.FirstSession", delay=2),
+            Step(_B + "app.SessionStart"),
+            Step(_B + "CustomEvent", p=0.9, delay=20, optional=True, repeat=(1, 3)),
+            Step(_B + "app.SessionEnd", delay=90),
+        ),
+        session=True,
+    ),
+    "location": Journey((Step(_B + "Location"),)),
+    "subscription": Journey(
+        (Step(_B + "subscriptiongroup.StateChange"),), channel="email", device=False
+    ),
+    "push": Journey(
+        (
+            Step(_M + "pushnotification.Send", delay=20),
+            Step(_M + "pushnotification.Open", p=0.25, delay=600, early=0.04),
+            Step(CONVERSION, p=0.3, delay=1200),
+        ),
+        channel="push",
+    ),
+    "push_bounce": Journey(
+        (Step(_M + "pushnotification.Send"), Step(_M + "pushnotification.Bounce", delay=5)),
+        channel="push",
+    ),
+    "email": Journey(
+        (
+            Step(_M + "email.Send"),
+            Step(_M + "email.Delivery", p=0.97, delay=8),
+            Step(_M + "email.Open", p=0.4, delay=1800),
+            Step(_M + "email.Click", p=0.3, delay=60),
+            Step(CONVERSION, p=0.25, delay=900),
+        ),
+        channel="email",
+        device=False,
+    ),
+    "email_bounce": Journey(
+        (Step(_M + "email.Send"), Step(_M + "email.Bounce", delay=10)),
+        channel="email",
+        device=False,
+    ),
+    "sms": Journey(
+        (
+            Step(_M + "sms.Send"),
+            Step(_M + "sms.CarrierSend", delay=2),
+            Step(_M + "sms.Delivery", p=0.96, delay=6),
+            Step(_M + "sms.ShortLinkClick", p=0.1, delay=300),
+        ),
+        channel="sms",
+        device=False,
+    ),
+    "inapp": Journey(
+        (
+            Step(_M + "inappmessage.Impression"),
+            Step(_M + "inappmessage.Click", p=0.2, delay=8),
+            Step(CONVERSION, p=0.2, delay=300),
+        ),
+        channel="inapp",
+    ),
+    "contentcard": Journey(
+        (
+            Step(_M + "contentcard.Send"),
+            Step(_M + "contentcard.Impression", p=0.6, delay=1800),
+            Step(_M + "contentcard.Click", p=0.2, delay=10),
+        ),
+        channel="contentcard",
+    ),
+    "canvas": Journey(
+        (
+            Step("users.canvas.Entry"),
+            Step(_M + "pushnotification.Send", delay=60),
+            Step(_M + "pushnotification.Open", p=0.3, delay=600),
+            Step(CONVERSION, p=0.3, delay=900),
+        ),
+        channel="push",
+        kind="canvas",
+    ),
+    "webhook": Journey((Step(_M + "webhook.Send"),), channel="webhook", device=False),
+    "catalogue": Journey((Step("*"),), channel="push", device=False),  # any type, once
+}
+
+_DEFAULT_JOURNEYS = {
+    "session": 0.34,
+    "first_session": 0.02,
+    "push": 0.2,
+    "email": 0.14,
+    "sms": 0.06,
+    "inapp": 0.06,
+    "contentcard": 0.04,
+    "canvas": 0.06,
+    "location": 0.03,
+    "subscription": 0.02,
+    "push_bounce": 0.01,
+    "email_bounce": 0.01,
+    "webhook": 0.01,
+}
+
+MIXES: dict[str, Mix] = {
+    "default": Mix(_DEFAULT_JOURNEYS, description="a typical app: sessions, messages, journeys"),
+    "messaging": Mix(
+        {
+            "push": 0.3,
+            "email": 0.3,
+            "sms": 0.12,
+            "canvas": 0.12,
+            "inapp": 0.06,
+            "contentcard": 0.05,
+            "push_bounce": 0.02,
+            "email_bounce": 0.02,
+            "webhook": 0.01,
+        },
+        description="message engagement only",
+    ),
+    "behaviors": Mix(
+        {"session": 0.85, "first_session": 0.05, "location": 0.07, "email": 0.03},
+        description="sessions, custom events and purchases",
+    ),
+    "all": Mix({"catalogue": 1.0}, description="every catalogue type, uniformly, one-off"),
+    "misconfigured": Mix(
+        _DEFAULT_JOURNEYS,
+        hot=(HotDevice("misconfigured", share=0.25, rate=45.0, burst_seconds=60.0),),
+        description="default + one device bursting at 45 ev/s (needs n >= 4000)",
+    ),
+    "quota": Mix(
+        _DEFAULT_JOURNEYS,
+        hot=(HotDevice("quota", share=0.96, rate=6.0),),
+        duration=24 * HOUR,
+        description="default + one device with >= 500,000 events/24 h (needs n >= 521000)",
+    ),
+}
+
+
+def event_stream(
+    provider: CurrentsProvider,
+    n: int,
+    *,
+    start: float,
+    duration: float | None = None,
+    mix: str | Mix = "default",
+    identity: Mapping[Identity, float] | None = None,
+    rng: Random | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Exactly ``n`` flat events in time order over ``[start, start + duration)``."""
+    spec = MIXES[mix] if isinstance(mix, str) else mix
+    window = spec.duration if duration is None else duration
+    if n < 0 or window <= 0:
+        raise ValueError("n must be >= 0 and the duration > 0")
+    shares = _shares(identity or DEFAULT_IDENTITY)
+    rng = rng or provider._r()
+    hot_counts = [round(h.share * n) for h in spec.hot]
+    background = n - sum(hot_counts)
+    streams = [_background(provider, rng, spec, shares, background, start, window)]
+    streams += [
+        _hot(provider, rng, h, k, start, window) for h, k in zip(spec.hot, hot_counts, strict=True)
+    ]
+    merged = heapq.merge(*streams, key=itemgetter(0)) if len(streams) > 1 else streams[0]
+    for _, event in merged:
+        yield event
+
+
+def _shares(identity: Mapping[Identity, float]) -> dict[Identity, float]:
+    unknown = set(identity) - set(IDENTITIES)
+    if unknown or any(v < 0 for v in identity.values()) or sum(identity.values()) <= 0:
+        raise ValueError(f"identity shares must be >= 0 over {IDENTITIES}, got {dict(identity)}")
+    total = sum(identity.values())
+    return {k: identity.get(k, 0.0) / total for k in IDENTITIES}
+
+
+@dataclass(slots=True)
+class _Population:
+    """Users (base contexts) per identity class, with cumulative activity weights."""
+
+    users: dict[Identity, list[Context]]
+    weights: dict[Identity, list[float]]
+
+
+def _population(
+    provider: CurrentsProvider, rng: Random, spec: Mix, shares: dict[Identity, float], n: int
+) -> _Population:
+    size = max(40, min(5000, n // 25))
+    users: dict[Identity, list[Context]] = {}
+    weights: dict[Identity, list[float]] = {}
+    for identity in IDENTITIES:
+        k = max(1, round(shares[identity] * size)) if shares[identity] > 0 else 0
+        heavy = round(k * spec.heavy_share) if identity != "neither" else 0
+        users[identity], w = [], []
+        for i in range(k):
+            device_class = "heavy" if i < heavy else "normal"
+            device = provider.currents_device(device_class) if identity != "neither" else {}
+            users[identity].append(
+                provider.currents_context(provider.currents_user(identity), device, message={})
+            )
+            w.append(spec.heavy_weight if i < heavy else 1.0)
+        weights[identity] = list(accumulate(w))
+    return _Population(users, weights)
+
+
+def _background(
+    provider: CurrentsProvider,
+    rng: Random,
+    spec: Mix,
+    shares: dict[Identity, float],
+    n: int,
+    start: float,
+    window: float,
+) -> Iterator[tuple[float, dict[str, Any]]]:
+    if n <= 0:
+        return
+    population = _population(provider, rng, spec, shares, n)
+    picks = _journey_picks(spec, shares)
+    mean = sum(JOURNEYS[j].mean_events() * w for j, w in spec.journeys.items()) / sum(
+        spec.journeys.values()
+    )
+    end = start + window - 1e-3  # the window is half-open; times are whole seconds
+    pending: list[tuple[float, int, str, Context, Context | None]] = []
+    seq = count()
+    t, scheduled, emitted = start, 0, 0
+    classes, class_weights = list(shares), list(shares.values())
+    while scheduled < n:
+        remaining = max(end - t, window * 1e-6)
+        t = min(t + rng.expovariate((n - scheduled) / (remaining * mean)), end)
+        while pending and pending[0][0] <= t and emitted < n:
+            yield _emit(provider, heapq.heappop(pending))
+            emitted += 1
+        identity = rng.choices(classes, class_weights)[0]
+        names, cum = picks[identity]
+        journey = JOURNEYS[rng.choices(names, cum_weights=cum)[0]]
+        user = rng.choices(population.users[identity], cum_weights=population.weights[identity])
+        scheduled += _schedule(provider, rng, journey, user[0], t, end, pending, seq)
+    while pending and emitted < n:
+        yield _emit(provider, heapq.heappop(pending))
+        emitted += 1
+
+
+def _journey_picks(
+    spec: Mix, shares: dict[Identity, float]
+) -> dict[Identity, tuple[list[str], list[float]]]:
+    """Per identity class, the journeys it may take (no app journeys without a device)."""
+    picks: dict[Identity, tuple[list[str], list[float]]] = {}
+    for identity in IDENTITIES:
+        allowed = {
+            j: w
+            for j, w in spec.journeys.items()
+            if identity != "neither" or not JOURNEYS[j].device
+        } or {"email": 1.0}  # users with neither id only ever get e-mails/SMS
+        picks[identity] = (list(allowed), list(accumulate(allowed.values())))
+    return picks
+
+
+def _schedule(
+    provider: CurrentsProvider,
+    rng: Random,
+    journey: Journey,
+    user: Context,
+    t0: float,
+    end: float,
+    pending: list[tuple[float, int, str, Context, Context | None]],
+    seq: Iterator[int],
+) -> int:
+    """Push one journey's events on ``pending``; return how many."""
+    ctx = user
+    if journey.channel is not None:
+        ctx = dict(user)
+        ctx.update(provider.currents_message(journey.channel, journey.kind))
+    session: Context | None = {"session_id": provider._uuid()} if journey.session else None
+    cur, first, pushed = t0, None, 0
+    for step in journey.steps:
+        if step.p < 1.0 and rng.random() >= step.p:
+            if step.optional:
+                continue
+            break
+        for _ in range(rng.randint(*step.repeat) if step.repeat[1] > 1 else 1):
+            if step.early and rng.random() < step.early:
+                at = rng.uniform(t0, cur)  # recorded before the previous event
+            else:
+                cur = min(cur + (rng.expovariate(1 / step.delay) if step.delay else 0.0), end)
+                at = cur
+            first = at if first is None else first
+            extra = session
+            if session is not None and step is journey.steps[-1]:
+                extra = {**session, "duration": round(at - first, 3)}
+            event_type = _resolve(provider, step.event_type, ctx)
+            heapq.heappush(pending, (at, next(seq), event_type, ctx, extra))
+            pushed += 1
+    return pushed
+
+
+def _resolve(provider: CurrentsProvider, event_type: str, ctx: Context) -> str:
+    if event_type == CONVERSION:
+        if ctx.get("campaign_id") is not None:
+            return "users.campaigns.Conversion"
+        return "users.canvas.Conversion"
+    if event_type == "*":
+        return provider.currents_event_type()
+    return event_type
+
+
+def _emit(
+    provider: CurrentsProvider, item: tuple[float, int, str, Context, Context | None]
+) -> tuple[float, dict[str, Any]]:
+    at, _, event_type, ctx, extra = item
+    return at, provider.currents_event(event_type, at=at, context=ctx, extra=extra)
+
+
+def _hot(
+    provider: CurrentsProvider, rng: Random, hot: HotDevice, k: int, start: float, window: float
+) -> Iterator[tuple[float, dict[str, Any]]]:
+    """``k`` custom events of one hot device, generated lazily in time order."""
+    if k <= 0:
+        return
+    device = provider.currents_device(hot.device_class, platform="android")
+    ctx = provider.currents_context(provider.currents_user("identified"), device, message={})
+    for at in islice(_hot_times(hot, k, start, window), k):
+        extra = {"name": hot.event_names[int(rng.random() * len(hot.event_names))]}
+        yield (
+            at,
+            provider.currents_event("users.behaviors.CustomEvent", at=at, context=ctx, extra=extra),
+        )
+
+
+def _hot_times(hot: HotDevice, k: int, start: float, window: float) -> Iterator[float]:
+    """Evenly spaced times: over the whole window, or in evenly spread bursts at ``rate``."""
+    if hot.burst_seconds is None:
+        step = window / k
+        return (start + (i + 0.5) * step for i in range(k))
+    per_burst = max(1, int(hot.rate * hot.burst_seconds))
+    bursts = math.ceil(k / per_burst)
+    gap = window / bursts
+    return (
+        start + b * gap + (gap - min(per_burst, k - b * per_burst) / hot.rate) / 2 + i / hot.rate
+        for b in range(bursts)
+        for i in range(min(per_burst, k - b * per_burst))
+    )
