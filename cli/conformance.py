@@ -39,14 +39,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         required=True,
         help="Currents events produced (JSONL flat/http, .json, .avro, folders, '-')",
     )
-    parser.add_argument(
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument(
         "--received",
         nargs="+",
         metavar="FILE",
-        required=True,
-        help="what Amplitude received: JSONL events or /2/httpapi bodies, .gz, "
-        "or Export API .zip files",
+        help="what Amplitude received: JSONL events, /2/httpapi bodies or mock journal "
+        "entries, .gz, or Export API .zip files",
     )
+    source.add_argument(
+        "--mock",
+        metavar="URL",
+        help="read a live mock's journal and request log (enables the behaviour rules), "
+        "e.g. http://127.0.0.1:8080",
+    )
+    parser.add_argument("--api-key", metavar="K", help="with --mock: the API key (tenant) to read")
     parser.add_argument(
         "--profile",
         choices=("page", "glossary"),
@@ -142,18 +149,38 @@ def run(args: argparse.Namespace) -> int:
 
     if args.examples < 0:
         raise CliError("--examples must be >= 0")
-    produced, received = check_inputs(args.produced), check_inputs(args.received)
+    if args.mock is not None and not args.api_key:
+        raise CliError("--mock needs --api-key (the tenant whose journal to read)")
+    produced = check_inputs(args.produced)
+    received = check_inputs(args.received) if args.mock is None else []
     if "-" in produced and "-" in received:
         raise CliError("only one of --produced and --received can read stdin")
     tally = Tally(args.examples)
+    extra: dict[str, Any] = {}
+    not_evaluated = {"behaviour": NEEDS_REQUEST_LOG}
     with contextlib.ExitStack() as stack:
         produced = _spool_stdin(produced, stack)
         received = _spool_stdin(received, stack)
         check = stack.enter_context(ContentCheck(args.profile))
-        result = check.run(lambda: _produced(produced), lambda: _received(received), tally)
-    report = build_report(tally, summary(result), {"behaviour": NEEDS_REQUEST_LOG})
+        if args.mock is None:
+            result = check.run(lambda: _produced(produced), lambda: _received(received), tally)
+        else:
+            from cli.conformance_mock import MockReader
+
+            reader = MockReader(args.mock, args.api_key)
+            result = check.run(lambda: _produced(produced), reader.journal, tally)
+            extra["requests"] = _behaviour(reader, tally)
+            not_evaluated = {}
+    report = build_report(tally, {**summary(result), **extra}, not_evaluated)
     _write_outputs(report, args)
     return 0 if report.clean else 1
+
+
+def _behaviour(reader: Any, tally: Any) -> int:
+    from simulator.conformance.behaviour import check_behaviour, requests_from_log
+
+    sent = requests_from_log(reader.requests(), reader.journal())
+    return check_behaviour(sent, tally, observed_until=reader.now_ms())
 
 
 def _write_outputs(report: Any, args: argparse.Namespace) -> None:
