@@ -65,8 +65,9 @@ INVALID = {"code": 400, "error": "Invalid API key: k"}
 
 @pytest.mark.parametrize(
     ("gap_s", "until_s", "expected"),
-    [(150, None, {}), (10, None, {"invalid_key_backoff": 1}), (400, None, {"invalid_key_backoff": 1}),
-     (None, 200, {}), (None, 600, {"invalid_key_backoff": 1})],
+    [(150, None, {}), (10, None, {"invalid_key_backoff": 1}),
+     (400, None, {"invalid_key_backoff": 1}), (None, 200, {}),
+     (None, 600, {"invalid_key_backoff": 1})],
 )  # fmt: skip
 def test_invalid_key_pauses_two_to_five_minutes(
     gap_s: float | None, until_s: float | None, expected: dict[str, int]
@@ -118,9 +119,11 @@ def test_log_and_journal_are_joined_in_request_order() -> None:
             "body": {"code": 200}, "fault": False},
            {"id": 1, "time": T, "endpoint": "httpapi", "status": 429, "event_count": 2,
             "body": throttled(1), "fault": False}]  # fmt: skip
-    journal = [{"insert_id": "a", "outcome": "throttled", "request_id": 1, "received_at": T},
-               {"insert_id": "b", "outcome": "throttled", "request_id": 1, "received_at": T},
-               {"insert_id": "a", "outcome": "ingested", "request_id": 2, "received_at": T + 5}]  # fmt: skip
+    journal = [
+        {"insert_id": "a", "outcome": "throttled", "request_id": 1, "received_at": T},
+        {"insert_id": "b", "outcome": "throttled", "request_id": 1, "received_at": T},
+        {"insert_id": "a", "outcome": "ingested", "request_id": 2, "received_at": T + 5},
+    ]
     requests = requests_from_log(log, journal)
     assert [r.id for r in requests] == [1, 2]
     assert [e.insert_id for e in requests[0].events] == ["a", "b"]
