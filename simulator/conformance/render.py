@@ -38,13 +38,18 @@ def _summary_line(summary: dict[str, Any]) -> str:
 def terminal(report: Report) -> str:
     lines = [f"conformance: {_summary_line(report.summary)}"]
     width = max(len(r.rule.id) for r in report.results)
+    skipped: dict[str, list[str]] = {}
     for result in report.results:
         mark = _MARK[result.passed]
-        tail = f"{result.count:>7}" if result.passed is not None else f"  ({result.skipped})"
-        lines.append(f"  {mark}  {result.rule.id:<{width}}  {tail}  {result.rule.title}")
+        count = f"{result.count:>7}" if result.passed is not None else f"{'-':>7}"
+        lines.append(f"  {mark}  {result.rule.id:<{width}}  {count}  {result.rule.title}")
+        if result.passed is None:
+            skipped.setdefault(result.skipped or "", []).append(result.rule.id)
         if result.passed is False:
             for finding in result.examples:
                 lines.append(f"          {finding.event_id or '-'}: {finding.explanation}")
+    for why, rules in skipped.items():
+        lines.append(f"  SKIP: {', '.join(rules)}: {why}")
     verdict = "clean" if report.clean else f"{len(report.failed)} rule(s) failed"
     lines.append(f"conformance: {verdict}")
     return "\n".join(lines) + "\n"
