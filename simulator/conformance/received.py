@@ -3,7 +3,8 @@
 ``received_events(doc)`` takes one parsed JSON value and yields the Amplitude events in it:
 
 - an Amplitude HTTP API event (``{"event_type": ..., "insert_id": ...}``) as is;
-- a ``/2/httpapi`` or ``/batch`` request body (``{"api_key": ..., "events": [...]}``): its events;
+- a ``/2/httpapi`` or ``/batch`` request body (``{"api_key": ..., "events": [...]}``), or a saved
+  page of ``GET /_mock/events`` (``{"events": [...], "next_cursor": ...}``): its events;
 - an entry of the mock's journal (``GET /_mock/events``: the event as received plus
   ``outcome``, ``received_at``, ``request_id``...): the event, only when Amplitude kept it
   (``ingested``) or accepted it as a repeat (``deduplicated``), journal keys removed;
@@ -43,8 +44,9 @@ _REVENUE_DERIVED = ("$quantity", "$revenue", "$revenueType")
 def received_events(doc: Any) -> Iterator[Any]:
     if isinstance(doc, dict):
         events = doc.get("events")
-        if isinstance(events, list) and "event_type" not in doc:
-            yield from events
+        if isinstance(events, list) and "event_type" not in doc:  # a request body or a page
+            for event in events:  # of /_mock/events
+                yield from received_events(event)
             return
         if "outcome" in doc:
             if doc["outcome"] in KEPT_OUTCOMES:
