@@ -2,7 +2,8 @@
 reference transformer (content) and against the delivery rules (behaviour).
 
 Pure core: no HTTP, no printing. Inputs arrive as parsed JSON values; ``content.ContentCheck``
-spills to a temporary SQLite file to stay within bounded memory.
+keeps 24 bytes per event per side and spills the events it must explain to a temporary SQLite
+file, to stay within bounded memory.
 """
 
 from __future__ import annotations
