@@ -55,19 +55,6 @@ class Backend:
         return out
 
 
-def _ids(events: list[Any]) -> list[tuple[str | None, str | None]]:
-    out = []
-    for event in events:
-        device_id, user_id = event.get("device_id"), event.get("user_id")
-        out.append(
-            (
-                device_id if isinstance(device_id, str) else None,
-                user_id if isinstance(user_id, str) else None,
-            )
-        )
-    return out
-
-
 class AmplitudeModel:
     """Amplitude ingestion for any number of projects, on an injected clock. Thread-safe."""
 
@@ -253,18 +240,18 @@ class AmplitudeModel:
         if min_len is None:
             log.add(api_key, rid, now_ms, journal.INVALID, events, default_reason="bad options")
             return errors.bad_request(errors.INVALID_FIELDS, invalid_options=["min_id_length"])
-        problems = check_events(events, min_len, limits)
+        problems, ids = check_events(events, min_len, limits)
         if problems:
             log.add(api_key, rid, now_ms, journal.INVALID, events, problems.reasons,
                     _OTHERS_INVALID)  # fmt: skip
             return errors.bad_request(problems.error(), **problems.body_fields())
         backend = self.backend(api_key)
-        ids = _ids(events)
-        verdict = throttle.decide(backend.windows, ids, now, endpoint, limits)
+        counts = throttle.per_id(ids)
+        verdict = throttle.decide(backend.windows, ids, counts, now, endpoint, limits)
         if verdict is not None:
             self._journal_throttled(backend, verdict, ids, events, rid, now)
             return verdict.result()
-        throttle.record(backend.windows, ids, now)
+        throttle.record(backend.windows, counts, now)
         ingested = self._ingest(backend, events, ids, rid, now)
         count = len(events) if limits.count_duplicates_as_ingested else ingested
         return errors.success(count, size_bytes, now_ms)
@@ -280,13 +267,12 @@ class AmplitudeModel:
         outcomes = []
         ingested = 0
         dedupe, props = backend.dedupe, backend.properties
+        first_seen = dedupe.first_seen
         for event, (device_id, _) in zip(events, ids, strict=True):
             insert_id = event.get("insert_id")
-            if isinstance(insert_id, str):
-                if dedupe.seen(device_id, insert_id, now):
-                    outcomes.append(journal.DEDUPLICATED)
-                    continue
-                dedupe.add(device_id, insert_id, now)
+            if type(insert_id) is str and not first_seen(device_id, insert_id, now):
+                outcomes.append(journal.DEDUPLICATED)
+                continue
             outcomes.append(journal.INGESTED)
             ingested += 1
             if "user_properties" in event or "group_properties" in event:

@@ -17,7 +17,6 @@ not used here because per-event jsonschema validation is too slow for 50,000 eve
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,10 +25,22 @@ from simulator.amplitude.limits import Limits
 IDENTIFY = "$identify"
 GROUP_IDENTIFY = "$groupidentify"
 
-_STR, _INT, _NUM, _OBJ, _BOOL = "str", "int", "num", "obj", "bool"
+_STR: tuple[type, ...] = (str,)
+_INT: tuple[type, ...] = (int,)
+_NUM: tuple[type, ...] = (int, float)
+_OBJ: tuple[type, ...] = (dict,)
+_BOOL: tuple[type, ...] = (bool,)
+_NAMES = {
+    _STR: "a string",
+    _INT: "an integer",
+    _NUM: "a number",
+    _OBJ: "an object",
+    _BOOL: "a boolean",
+}
 
-# [V2] event table (AMPLITUDE_API.md §2.3): optional fields and their wire types.
-FIELD_TYPES: dict[str, str] = {
+# [V2] event table (AMPLITUDE_API.md §2.3): optional fields and their exact wire types (checked
+# with ``type(v) in types``, so a JSON ``true`` is never an integer).
+FIELD_TYPES: dict[str, tuple[type, ...]] = {
     **dict.fromkeys(
         [
             "app_version",
@@ -77,19 +88,7 @@ FIELD_TYPES: dict[str, str] = {
     ),
     "$skip_user_properties_sync": _BOOL,
 }
-_NESTED = ("event_properties", "user_properties", "groups", "group_properties")
-
-
-def _type_ok(kind: str, value: Any) -> bool:
-    if kind == _STR:
-        return isinstance(value, str)
-    if kind == _INT:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == _NUM:
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if kind == _OBJ:
-        return isinstance(value, dict)
-    return isinstance(value, bool)
+_NESTED = frozenset(("event_properties", "user_properties", "groups", "group_properties"))
 
 
 def too_deep(value: Any, limit: int) -> bool:
@@ -99,11 +98,18 @@ def too_deep(value: Any, limit: int) -> bool:
         item, depth = stack.pop()
         if depth > limit:
             return True
-        children = item.values() if isinstance(item, dict) else item
+        children = item.values() if type(item) is dict else item
         for child in children:
-            if isinstance(child, dict | list):
+            if type(child) is dict or type(child) is list:
                 stack.append((child, depth + 1))
     return False
+
+
+def _flat(value: dict[str, Any]) -> bool:
+    for child in value.values():  # noqa: SIM110 - a plain loop is faster on the hot path
+        if type(child) is dict or type(child) is list:
+            return False
+    return True
 
 
 @dataclass
@@ -164,13 +170,16 @@ def _check_id(
         problems.add(problems.id_lengths, name, index, f"{name} shorter than {min_len}")
 
 
+IdPair = tuple[str | None, str | None]  # (device_id, user_id) when they are strings
+
+
 def check_event(
     problems: EventProblems, index: int, event: Any, min_len: int, limits: Limits
-) -> None:
-    """Add every problem of one event to ``problems``."""
-    if not isinstance(event, dict):
+) -> IdPair:
+    """Add every problem of one event to ``problems``; return its ids for the throttle."""
+    if type(event) is not dict:
         problems.add(problems.invalid, "event", index, "event is not a JSON object")
-        return
+        return (None, None)
     event_type = event.get("event_type")
     if event_type is None:
         problems.add(problems.missing, "event_type", index, "event_type is missing")
@@ -180,32 +189,37 @@ def check_event(
     exempt = event_type == GROUP_IDENTIFY and not limits.groupidentify_needs_id
     if user_id is None and device_id is None and not exempt:
         problems.add(problems.missing, "user_id", index, "neither user_id nor device_id")
-    if user_id is not None:
+    blocked = limits.blocked_ids
+    # Fast path first: a string long enough and not blocked needs no further look.
+    if user_id is not None and not (
+        type(user_id) is str and len(user_id) >= min_len and user_id.lower() not in blocked
+    ):
         _check_id(problems, "user_id", user_id, index, min_len, limits)
-    if device_id is not None:
+    if device_id is not None and not (
+        type(device_id) is str and len(device_id) >= min_len and device_id.lower() not in blocked
+    ):
         _check_id(problems, "device_id", device_id, index, min_len, limits)
     for name, value in event.items():
-        kind = FIELD_TYPES.get(name)
-        if kind is None or value is None:
+        types = FIELD_TYPES.get(name)
+        if types is None or value is None:
             continue
-        if not _type_ok(kind, value):
-            problems.add(problems.invalid, name, index, f"{name} is not of type {kind}")
-        elif name in _NESTED and too_deep(value, limits.max_nesting_depth):
+        if type(value) not in types:
+            problems.add(problems.invalid, name, index, f"{name} is not {_NAMES[types]}")
+        elif name in _NESTED and not _flat(value) and too_deep(value, limits.max_nesting_depth):
             problems.add(problems.invalid, name, index, f"{name} nests deeper than the limit")
+    return (
+        device_id if type(device_id) is str else None,
+        user_id if type(user_id) is str else None,
+    )
 
 
-def check_events(events: list[Any], min_len: int, limits: Limits) -> EventProblems:
-    """Problems of every event of a request (all failing indices, in index order)."""
+def check_events(
+    events: list[Any], min_len: int, limits: Limits
+) -> tuple[EventProblems, list[IdPair]]:
+    """Problems of every event of a request (all failing indices, in index order), and the
+    ``(device_id, user_id)`` of each event."""
     problems = EventProblems()
-    for index, event in enumerate(events):
-        check_event(problems, index, event, min_len, limits)
-    return problems
-
-
-def as_str(value: Any) -> str | None:
-    """An id field usable as a key: the string itself, else None."""
-    return value if isinstance(value, str) else None
-
-
-def is_mapping(value: Any) -> bool:
-    return isinstance(value, Mapping)
+    ids = [
+        check_event(problems, index, event, min_len, limits) for index, event in enumerate(events)
+    ]
+    return problems, ids

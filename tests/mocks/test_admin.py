@@ -36,7 +36,7 @@ def test_events_default_to_ingested_and_filter_and_page(client):
     assert page["events"][0]["received_at"] == 1_700_000_000_000
     assert page["events"][0]["request_id"] == 1
     invalid = client.get("/_mock/events?outcome=invalid").json
-    assert invalid["total"] == 1 and invalid["events"][0]["reason"] == "time is not of type int"
+    assert invalid["total"] == 1 and invalid["events"][0]["reason"] == "time is not an integer"
     assert client.get("/_mock/events?outcome=all").json["total"] == 6
     first = client.get("/_mock/events?user_id=user-0001&limit=1").json
     second = client.get(f"/_mock/events?user_id=user-0001&limit=1&cursor={first['next_cursor']}")

@@ -21,14 +21,15 @@ from tests.conftest import T0
 PATHS = ["/2/httpapi", "/batch", "/p/2/httpapi", "/identify", "/groupidentify"]
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
+ints = st.integers(-(2**63), 2**63 - 1)
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False,
+    st.none() | st.booleans() | ints | st.floats(allow_nan=False,
     allow_infinity=False) | st.text(max_size=12),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
                                                                 max_size=4),
     max_leaves=12,
 )  # fmt: skip
-ids = st.one_of(st.none(), st.integers(), st.sampled_from(["", "null", "abc", "user-00001"]),
+ids = st.one_of(st.none(), ints, st.sampled_from(["", "null", "abc", "user-00001"]),
                 st.text(max_size=8))  # fmt: skip
 events = st.fixed_dictionaries(
     {},
@@ -36,8 +37,8 @@ events = st.fixed_dictionaries(
         "event_type": st.one_of(st.text(max_size=6), json_values),
         "user_id": ids,
         "device_id": ids,
-        "time": st.one_of(st.integers(), st.text(max_size=4), st.floats(allow_nan=False)),
-        "insert_id": st.one_of(st.text(max_size=6), st.integers()),
+        "time": st.one_of(ints, st.text(max_size=4), st.floats(allow_nan=False)),
+        "insert_id": st.one_of(st.text(max_size=6), ints),
         "event_properties": json_values,
         "user_properties": json_values,
         "groups": json_values,

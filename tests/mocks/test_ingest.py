@@ -57,6 +57,8 @@ INVALID_JSON = {"code": 400, "error": "Invalid JSON request body"}
         (orjson.dumps({"api_key": 5, "events": []}), {}, {
             "code": 400, "error": "Request missing required field", "missing_field": "api_key"}),
     ],
+    ids=["not-json", "truncated-gzip", "not-gzip", "form-encoded", "non-utf8", "deep-nesting",
+         "empty", "events-not-a-list", "api-key-not-a-string"],
 )  # fmt: skip
 def test_bad_bodies_get_amplitude_shaped_400s(client, data, headers, expected):
     response = client.post("/2/httpapi", data=data, headers=headers)
