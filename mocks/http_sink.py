@@ -80,6 +80,9 @@ class HttpSink:
     def deduplicated(self) -> int:
         return int(self._admin("get", "/_mock/stats", None)["outcomes"]["deduplicated"])
 
+    def ingested(self) -> int:
+        return int(self._admin("get", "/_mock/stats", None)["outcomes"]["ingested"])
+
     def _sync_clock(self) -> None:
         now = self.clock.now()
         if self.drive_clock and now != self._clock_at:

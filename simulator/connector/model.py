@@ -124,10 +124,10 @@ class Connector:
         """Simulate until ``until`` (or until nothing is left to do); returns the ledger."""
         stream: Iterator[dict[str, Any]] = iter(records)
         pending = next(stream, None)
+        t_prod = math.inf if pending is None else self._time_of(pending)
         todo = deque(sorted(actions, key=lambda a: a.at))
         end = math.inf if until is None else until
         while True:
-            t_prod = math.inf if pending is None else self._time_of(pending)
             t = min(
                 todo[0].at if todo else math.inf,
                 t_prod,
@@ -142,9 +142,10 @@ class Connector:
             now = self.clock.now()
             while todo and todo[0].at <= now:
                 todo.popleft().apply(self)
-            while pending is not None and self._time_of(pending) <= now:
+            while pending is not None and t_prod <= now:
                 self._produce(pending, now)
                 pending = next(stream, None)
+                t_prod = math.inf if pending is None else self._time_of(pending)
             self._release(now)
             if self.batcher.deadline() <= now:
                 self._enqueue(self.batcher.close())

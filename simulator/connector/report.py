@@ -40,9 +40,10 @@ def _delays(entries: Iterable[Entry]) -> dict[str, float | None]:
     }
 
 
-def _possible_duplicate(entry: Entry, ledger: Ledger) -> bool:
-    """Sent again after an answer that may have stored it."""
-    return any(ledger.requests[i].status in AMBIGUOUS for i in entry.attempts[:-1])
+def _copies_resent(entry: Entry, ledger: Ledger) -> int:
+    """How often the event was sent again after an answer that may have stored it: each is a
+    duplicate at Amplitude unless dropped there by ``insert_id``."""
+    return sum(1 for i in entry.attempts[:-1] if ledger.requests[i].status in AMBIGUOUS)
 
 
 def counts(entries: list[Entry], ledger: Ledger) -> dict[str, Any]:
@@ -53,7 +54,7 @@ def counts(entries: list[Entry], ledger: Ledger) -> dict[str, Any]:
         "lost": fates[DROPPED],
         "skipped": fates[SKIPPED],
         "queued": fates[None],
-        "duplicates": sum(1 for e in entries if _possible_duplicate(e, ledger)),
+        "duplicates": sum(_copies_resent(e, ledger) for e in entries),
     }
     out.update(_delays(entries))
     return out

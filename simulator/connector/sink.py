@@ -44,6 +44,10 @@ class ControlledSink(Sink, Protocol):
         """Events Amplitude received again and dropped by ``insert_id``."""
         ...
 
+    def ingested(self) -> int:
+        """Events Amplitude stored (each ``insert_id`` once)."""
+        ...
+
 
 class InProcessSink:
     """The Amplitude model called directly, on the connector's own clock (days pass in seconds).
@@ -75,3 +79,6 @@ class InProcessSink:
 
     def deduplicated(self) -> int:
         return int(self.model.stats()["outcomes"]["deduplicated"])
+
+    def ingested(self) -> int:
+        return int(self.model.stats()["outcomes"]["ingested"])

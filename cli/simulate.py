@@ -1,0 +1,177 @@
+"""``currents-sim simulate``: the connector model in simulated time, one failure story at a time.
+
+Runs a scenario (``simulator.connector.scenarios.SCENARIOS``) for each strategy on a fresh
+in-process Amplitude model (or a served mock with ``--url``), prints the figures (``--json``:
+one object), and writes PNG charts with ``--plot DIR``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from cli.errors import CliError
+
+HELP = "run a connector failure scenario in simulated time and report delays and losses"
+
+_UNITS = {"s": 1 / 3600, "m": 1 / 60, "h": 1.0, "d": 24.0}
+_STRATEGIES = ("braze", "per-device")
+
+
+def hours(text: str) -> float:
+    """``60h``, ``90m``, ``2d``, ``3600s`` or a bare number of hours."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (try 60h, 90m, 2d)")
+    return float(match.group(1)) * _UNITS[match.group(2) or "h"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from simulator.connector.scenarios import SCENARIOS
+
+    parser.add_argument("scenario", metavar="NAME", help="one of: " + ", ".join(SCENARIOS))
+    parser.add_argument("--seed", type=int, default=0, help="seed of the stream, jitter, faults")
+    parser.add_argument(
+        "--strategy",
+        choices=_STRATEGIES,
+        help="run only this retry strategy (default: both; braze's figures on top)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--plot", metavar="DIR", type=Path, help="write PNG charts into DIR")
+    parser.add_argument("--outage", type=hours, help="credential-expiry: outage (default 60h)")
+    parser.add_argument("--horizon", type=hours, help="drop horizon after a failure (48h)")
+    parser.add_argument("--events", type=int, help="events in the generated stream")
+    parser.add_argument("--hours", type=hours, help="length of the generated stream")
+    parser.add_argument("--daily-quota", type=int, help="Amplitude's per-id daily quota")
+    parser.add_argument(
+        "--url", help="send to a served mock at URL (e.g. http://127.0.0.1:8080) instead"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from simulator.connector.model import Strategy
+    from simulator.connector.scenarios import SCENARIOS, run_scenario
+
+    scenario = SCENARIOS.get(args.scenario)
+    if scenario is None:
+        raise CliError(f"unknown scenario {args.scenario!r} (have: {', '.join(SCENARIOS)})")
+    scenario = _override(scenario, args)
+    strategies = (
+        (Strategy(args.strategy),) if args.strategy else (Strategy.BRAZE, Strategy.PER_DEVICE)
+    )
+    kwargs: dict[str, Any] = {}
+    if args.url:
+        kwargs["sink_factory"] = _http_factory(args.url)
+    report, runs = run_scenario(scenario, seed=args.seed, strategies=strategies, **kwargs)
+    if args.plot:
+        from cli.plots import write_plots
+
+        report["plots"] = [str(p) for p in write_plots(scenario.name, runs, args.plot)]
+    if args.json:
+        import orjson
+
+        sys.stdout.write(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        sys.stdout.write(render(report))
+    return 0
+
+
+def _override(scenario: Any, args: argparse.Namespace) -> Any:
+    changes: dict[str, Any] = {}
+    for name, field in (("events", "events"), ("hours", "hours"), ("horizon", "horizon_h")):
+        value = getattr(args, name)
+        if value is not None:
+            if value <= 0:
+                raise CliError(f"--{name} must be > 0")
+            changes[field] = value
+    if args.outage is not None:
+        if scenario.key_expires_h is None:
+            raise CliError("--outage applies to the credential-expiry scenario only")
+        changes["outage_h"] = args.outage
+    if args.daily_quota is not None:
+        if args.daily_quota < 1:
+            raise CliError("--daily-quota must be >= 1")
+        changes["limits"] = replace(scenario.limits, daily_quota=args.daily_quota)
+    return replace(scenario, **changes)
+
+
+def _http_factory(url: str) -> Any:
+    import requests
+
+    from mocks.http_sink import HttpSink
+
+    def factory(clock: Any, scenario: Any, seed: int) -> HttpSink:
+        sink = HttpSink(url, clock)
+        try:
+            sink.reset()
+        except requests.RequestException as exc:
+            raise CliError(f"cannot reach the mock at {url}: {exc}") from None
+        return sink
+
+    return factory
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _delays(figures: dict[str, Any] | None) -> str:
+    if not figures:
+        return "-"
+    return " / ".join(_fmt(figures[k]) for k in ("delay_p50_s", "delay_p95_s", "delay_max_s"))
+
+
+def render(report: dict[str, Any]) -> str:
+    """The report as a table, one column per strategy."""
+    strategies = report["strategies"]
+    names = list(strategies)
+    rows: list[tuple[str, list[str]]] = []
+    for key in ("produced", "delivered", "lost", "skipped", "queued", "duplicates"):
+        rows.append((key, [_fmt(strategies[n][key]) for n in names]))
+    rows.append(("dropped again by insert_id", [
+        _fmt(strategies[n]["deduplicated_by_insert_id"]) for n in names]))  # fmt: skip
+    rows.append(("delay p50/p95/max (s)", [_delays(strategies[n]) for n in names]))
+    if any("other_devices" in strategies[n] for n in names):
+        rows.append(
+            ("  other devices", [_delays(strategies[n].get("other_devices")) for n in names])
+        )
+    alone = "other_devices_without_hot_device"
+    if any(alone in strategies[n] for n in names):
+        rows.append(
+            ("  ... without the hot device", [_delays(strategies[n].get(alone)) for n in names])
+        )
+    rows.append(
+        ("lost events' times (h)", [_window(strategies[n]["lost_window_h"]) for n in names])
+    )
+    rows.append(("lost because", [_reasons(strategies[n]["lost_reasons"]) for n in names]))
+    rows.append(("requests by status", [
+        " ".join(f"{k}:{v}" for k, v in strategies[n]["requests_by_status"].items())
+        for n in names]))  # fmt: skip
+    width = max(len(label) for label, _ in rows) + 2
+    cols = [max(len(n), *(len(r[1][i]) for r in rows)) + 2 for i, n in enumerate(names)]
+    params = ", ".join(f"{k}={v}" for k, v in report["parameters"].items())
+    lines = [f"scenario {report['scenario']} (seed {report['seed']}; {params})", ""]
+    lines.append(" " * width + "".join(n.rjust(c) for n, c in zip(names, cols, strict=True)))
+    for label, values in rows:
+        lines.append(
+            label.ljust(width) + "".join(v.rjust(c) for v, c in zip(values, cols, strict=True))
+        )
+    if "plots" in report:
+        lines += ["", "plots: " + ", ".join(report["plots"])]
+    return "\n".join(lines) + "\n"
+
+
+def _window(window: dict[str, float] | None) -> str:
+    return "-" if window is None else f"{window['first']:.2f} .. {window['last']:.2f}"
+
+
+def _reasons(reasons: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v:,}" for k, v in reasons.items()) or "-"
