@@ -351,6 +351,9 @@ class CurrentsProvider(BaseProvider):
         self._app_group_id = ""
         self._rng: Random | None = None
         self._people: tuple[Context, ...] = ()
+        self._tables: dict[int, tuple[str, ...]] = {}
+        self._json: dict[str, tuple[str, ...]] = {}
+        self._rows: dict[str, list[tuple[Any, ...]]] = {}  # last row picked, per paired table
 
     def _r(self) -> Random:
         """Faker's per-instance ``Random``; refuses the module-global one Faker starts with."""
@@ -366,7 +369,7 @@ class CurrentsProvider(BaseProvider):
 
     # --- ids ---
     def _uuid(self) -> str:
-        h = f"{self._r().getrandbits(128):032x}"
+        h = f"{(self._rng or self._r()).getrandbits(128):032x}"
         return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
 
     def currents_event_id(self) -> str:
@@ -398,7 +401,7 @@ class CurrentsProvider(BaseProvider):
         return str(self.random_element(names))
 
     def currents_platform(self) -> str:
-        return str(self.random_element(self.platforms))
+        return self._weighted(self.platforms)
 
     # --- pools (Faker is called here, once) ---
     def _pool(self, name: str) -> tuple[Any, ...]:
@@ -412,6 +415,9 @@ class CurrentsProvider(BaseProvider):
         domains = tuple(fake.domain_name() for _ in range(24))
         return {
             "words": words,
+            "first_names": tuple(fake.first_name() for _ in range(120)),
+            "last_names": tuple(fake.last_name() for _ in range(120)),
+            "email_domains": tuple(fake.free_email_domain() for _ in range(12)),
             "cities": tuple(fake.city() for _ in range(60)),
             "urls": tuple(f"https://{self._choice(domains)}/{fake.uri_path()}" for _ in range(120)),
             "domains": domains,
@@ -424,19 +430,30 @@ class CurrentsProvider(BaseProvider):
             "subscription_groups": tuple(self._uuid() for _ in range(4)),
         }
 
+    def _weighted(self, weights: OrderedDict[str, float]) -> str:
+        """A weighted pick: ``random_elements``' semantics, from a 200-slot table built once."""
+        table = self._tables.get(id(weights))
+        if table is None:
+            total = sum(weights.values())
+            table = tuple(
+                k for k, w in weights.items() for _ in range(max(1, round(200 * w / total)))
+            )
+            self._tables[id(weights)] = table
+        return str(self._choice(table))
+
     def _pick(self, pool: str) -> Any:
         return self._choice(self._pool(pool))
 
     def _choice(self, values: tuple[Any, ...]) -> Any:
-        return values[int(self._r().random() * len(values))]
+        return values[int((self._rng or self._r()).random() * len(values))]
 
     # --- users, devices, messages: the context of a journey ---
     def currents_user(self, identity: Identity = "identified") -> Context:
         """A user's profile fields; ``anonymous`` and ``neither`` have no ``external_user_id``."""
-        fake, rnd = self.generator, self._r()
-        first, last = fake.first_name(), fake.last_name()
+        rnd = self._r()
+        first, last = self._pick("first_names"), self._pick("last_names")
         phone = f"+1{rnd.randint(201, 989)}{rnd.randint(200, 999)}{rnd.randrange(10000):04d}"
-        email = f"{first}.{last}{rnd.randrange(100)}@{fake.free_email_domain()}".lower()
+        email = f"{first}.{last}{rnd.randrange(100)}@{self._pick('email_domains')}".lower()
         return {
             "user_id": self.braze_user_id(),
             "external_user_id": self.external_user_id() if identity == "identified" else None,
@@ -447,7 +464,7 @@ class CurrentsProvider(BaseProvider):
             "bsuid": f"US.{rnd.getrandbits(60)}",
             "first_name": first,
             "last_name": last,
-            "gender": self.random_element(self.genders),
+            "gender": self._weighted(self.genders),
             "country": self._choice(self.countries),
             "language": self._choice(self.languages),
             "home_city": self._pick("cities"),
@@ -565,7 +582,7 @@ class CurrentsProvider(BaseProvider):
 
     # --- custom events and purchases ---
     def custom_event_name(self) -> str:
-        return str(self.random_element(self.custom_event_names))
+        return self._weighted(self.custom_event_names)
 
     def custom_event_properties(self, name: str | None = None) -> dict[str, Any]:
         """A property map with strings, numbers, booleans, a list and a nested object."""
@@ -620,9 +637,13 @@ class CurrentsProvider(BaseProvider):
         event_type = event_type or self.currents_event_type()
         ctx = self.currents_context() if context is None else context
         plan = self._plans.get(event_type) or self._plan(event_type)
-        record = dict(zip(plan.ctx_names, plan.ctx_values(ctx), strict=True))
-        record["event_type"] = event_type
-        record["id"] = self._uuid()
+        record: dict[str, Any] = {"event_type": event_type, "id": self._uuid(), "time": int(at)}
+        try:  # one C-level gather; itemgetter gives exactly one value per name
+            record.update(zip(plan.ctx_names, plan.ctx_values(ctx), strict=False))
+        except KeyError as missing_key:
+            raise ValueError(
+                f"context lacks {missing_key}: build it with currents_context()"
+            ) from None
         for name, make in plan.required_ctx:
             if record[name] is None:
                 record[name] = make(at)
@@ -646,7 +667,7 @@ class CurrentsProvider(BaseProvider):
             makers=tuple(
                 (f.name, self._maker(f, spec))
                 for f in spec.fields
-                if f.name not in _CONTEXT_SET and f.name != "id"
+                if f.name not in _CONTEXT_SET and f.name not in ("id", "time")
             ),
         )
         self._plans[event_type] = plan
@@ -665,10 +686,17 @@ class CurrentsProvider(BaseProvider):
         return _TYPE_MAKERS[f.type](self)
 
     def _v_custom_json(self, at: float) -> str:
-        return orjson.dumps(self.custom_event_properties()).decode()
+        return self._json_pool("custom", self.custom_event_properties)
 
     def _v_purchase_json(self, at: float) -> str:
-        return orjson.dumps(self.purchase_properties()).decode()
+        return self._json_pool("purchase", self.purchase_properties)
+
+    def _json_pool(self, name: str, make: Callable[[], dict[str, Any]]) -> str:
+        """Encoded property maps: 256 made once per provider, then picked (speed)."""
+        pool = self._json.get(name)
+        if pool is None:
+            pool = self._json[name] = tuple(orjson.dumps(make()).decode() for _ in range(256))
+        return str(self._choice(pool))
 
     def _standalone(self, field: str) -> Maker:
         """A value of a context field from a small pool of made-up users and devices."""
@@ -709,16 +737,22 @@ def _const(value: Any) -> Callable[[CurrentsProvider], Maker]:
     return lambda p: lambda at: value
 
 
+def _picker(values: tuple[Any, ...], rng: Random) -> Maker:
+    """A maker picking uniformly from ``values`` (the hot path: one C call and an index)."""
+    size, rand = len(values), rng.random
+    return lambda at: values[int(rand() * size)]
+
+
 def _one_of(attr: str) -> Callable[[CurrentsProvider], Maker]:
-    return lambda p: lambda at: p._choice(getattr(p, attr))
+    return lambda p: _picker(getattr(p, attr), p._r())
 
 
 def _pool(name: str) -> Callable[[CurrentsProvider], Maker]:
-    return lambda p: lambda at: p._pick(name)
+    return lambda p: _picker(p._pool(name), p._r())
 
 
 def _of(values: tuple[Any, ...]) -> Callable[[CurrentsProvider], Maker]:
-    return lambda p: lambda at: p._choice(values)
+    return lambda p: _picker(values, p._r())
 
 
 def _int(lo: int, hi: int) -> Callable[[CurrentsProvider], Maker]:
@@ -733,8 +767,25 @@ def _bool(share_true: float) -> Callable[[CurrentsProvider], Maker]:
     return lambda p: lambda at: p._r().random() < share_true
 
 
-def _sms_error(index: int) -> Callable[[CurrentsProvider], Maker]:
-    return lambda p: lambda at: p._choice(p.sms_errors)[index]
+def _paired(attr: str, index: int) -> Callable[[CurrentsProvider], Maker]:
+    """Makers for the columns of one table row: the column-0 field picks a row, the others read
+    it, so an event's ``product_id`` and ``price`` (or SMS ``error`` and code) agree. Storage
+    order puts the column-0 field first; a type without it reads the last row picked."""
+
+    def factory(p: CurrentsProvider) -> Maker:
+        table: tuple[tuple[Any, ...], ...] = getattr(p, attr)
+        cell = p._rows.setdefault(attr, [table[0]])
+        if index:
+            return lambda at: cell[0][index]
+        size, rand = len(table), p._r().random
+
+        def pick(at: float) -> Any:
+            cell[0] = table[int(rand() * size)]
+            return cell[0][0]
+
+        return pick
+
+    return factory
 
 
 def _uuid_maker(p: CurrentsProvider) -> Maker:
@@ -753,16 +804,8 @@ def _earlier(seconds: int) -> Callable[[CurrentsProvider], Maker]:
     return lambda p: lambda at: int(at) - p._r().randint(60, seconds)
 
 
-def _product(p: CurrentsProvider) -> Maker:
-    return lambda at: p._choice(p.products)[0]
-
-
-def _price(p: CurrentsProvider) -> Maker:
-    return lambda at: p._choice(p.products)[1]
-
-
 def _currency(p: CurrentsProvider) -> Maker:
-    return lambda at: p.random_element(p.currencies)
+    return lambda at: p._weighted(p.currencies)
 
 
 def _short_url(p: CurrentsProvider) -> Maker:
@@ -802,8 +845,8 @@ _MAKERS: dict[str, Callable[[CurrentsProvider], Maker]] = {
     "time_ms": lambda p: lambda at: int(at * 1000),
     "push_token_created_at": _earlier(86400 * 90),
     "push_token_updated_at": _earlier(86400),
-    "product_id": _product,
-    "price": _price,
+    "product_id": _paired("products", 0),
+    "price": _paired("products", 1),
     "currency": _currency,
     "name": lambda p: lambda at: p.custom_event_name(),
     "source": _of(("Organic", "Facebook Ads", "Google Ads", "TikTok", "Apple Search Ads")),
@@ -822,8 +865,8 @@ _MAKERS: dict[str, Callable[[CurrentsProvider], Maker]] = {
     "retry_type": _one_of("retry_types"),
     "abort_log": _pool("sentences"),
     "retry_log": _pool("sentences"),
-    "error": _sms_error(0),
-    "provider_error_code": _sms_error(1),
+    "error": _paired("sms_errors", 0),
+    "provider_error_code": _paired("sms_errors", 1),
     "provider_error_title": _of(("Message undeliverable", "Re-engagement message")),
     "bounce_reason": _one_of("bounce_reasons"),
     "deferral_reason": _one_of("deferral_reasons"),

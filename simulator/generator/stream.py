@@ -16,7 +16,7 @@ None); nothing reads a clock.
 - **Identity**: users are identified (``external_user_id`` + device), anonymous (device only)
   or have neither id (e-mail/SMS-only users, whose events the transformer skips), in the
   requested shares of the population (exact allocation) and of the background journeys.
-- **Device classes** are recoverable from ``device_id`` with ``provider.device_class``:
+- **Device classes** are recoverable from ``device_id`` with ``simulator.generator.device_class``:
   ``normal`` devices have bare UUIDs (well under 1 event/s); ``heavy-<UUID>`` devices are about
   ten times as active; ``misconfigured-<UUID>`` bursts above 30 events/s (Amplitude's 30-second
   average limit); ``quota-<UUID>`` sends steadily enough to pass 500,000 events in 24 hours.
@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterator, Mapping
+from bisect import bisect
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import accumulate, count, islice
 from operator import itemgetter
@@ -39,6 +40,7 @@ from simulator.generator.provider import Context, CurrentsProvider, Identity
 IDENTITIES: tuple[Identity, ...] = ("identified", "anonymous", "neither")
 DEFAULT_IDENTITY: dict[Identity, float] = {"identified": 0.8, "anonymous": 0.15, "neither": 0.05}
 CONVERSION = "conversion"  # resolved per message: campaign or Canvas conversion
+ANY_TYPE = "*"  # any catalogue type (the "all" mix), its message on the type's channel
 HOUR = 3600.0
 
 
@@ -184,7 +186,7 @@ JOURNEYS: dict[str, Journey] = {
         kind="canvas",
     ),
     "webhook": Journey((Step(_M + "webhook.Send"),), channel="webhook", device=False),
-    "catalogue": Journey((Step("*"),), channel="push", device=False),  # any type, once
+    "catalogue": Journey((Step(ANY_TYPE),), channel="push", device=False),  # any type, once
 }
 
 _DEFAULT_JOURNEYS = {
@@ -323,21 +325,27 @@ def _background(
     pending: list[tuple[float, int, str, Context, Context | None]] = []
     seq = count()
     t, scheduled, emitted = start, 0, 0
-    classes, class_weights = list(shares), list(shares.values())
+    classes, class_cum = list(shares), list(accumulate(shares.values()))
+    rand, pop = rng.random, heapq.heappop
     while scheduled < n:
         remaining = max(end - t, window * 1e-6)
-        t = min(t + rng.expovariate((n - scheduled) / (remaining * mean)), end)
+        t = min(t - math.log(1.0 - rand()) * remaining * mean / (n - scheduled), end)
         while pending and pending[0][0] <= t and emitted < n:
-            yield _emit(provider, heapq.heappop(pending))
+            yield _emit(provider, pop(pending))
             emitted += 1
-        identity = rng.choices(classes, class_weights)[0]
+        identity = _weighted(classes, class_cum, rand)
         names, cum = picks[identity]
-        journey = JOURNEYS[rng.choices(names, cum_weights=cum)[0]]
-        user = rng.choices(population.users[identity], cum_weights=population.weights[identity])
-        scheduled += _schedule(provider, rng, journey, user[0], t, end, pending, seq)
+        journey = JOURNEYS[_weighted(names, cum, rand)]
+        user = _weighted(population.users[identity], population.weights[identity], rand)
+        scheduled += _schedule(provider, rng, journey, user, t, end, pending, seq)
     while pending and emitted < n:
         yield _emit(provider, heapq.heappop(pending))
         emitted += 1
+
+
+def _weighted(items: list[Any], cum: list[float], rand: Callable[[], float]) -> Any:
+    """``random.choices(items, cum_weights=cum)[0]`` without its per-call overhead."""
+    return items[bisect(cum, rand() * cum[-1], 0, len(cum) - 1)]
 
 
 def _journey_picks(
@@ -366,10 +374,13 @@ def _schedule(
     seq: Iterator[int],
 ) -> int:
     """Push one journey's events on ``pending``; return how many."""
-    ctx = user
-    if journey.channel is not None:
+    ctx, channel, any_type = user, journey.channel, None
+    if journey.steps[0].event_type == ANY_TYPE:  # pick the type first: its channel follows
+        any_type = provider.currents_event_type()
+        channel = _channel_of(any_type) or channel
+    if channel is not None:
         ctx = dict(user)
-        ctx.update(provider.currents_message(journey.channel, journey.kind))
+        ctx.update(provider.currents_message(channel, journey.kind))
     session: Context | None = {"session_id": provider._uuid()} if journey.session else None
     cur, first, pushed = t0, None, 0
     for step in journey.steps:
@@ -381,26 +392,31 @@ def _schedule(
             if step.early and rng.random() < step.early:
                 at = rng.uniform(t0, cur)  # recorded before the previous event
             else:
-                cur = min(cur + (rng.expovariate(1 / step.delay) if step.delay else 0.0), end)
+                if step.delay:  # exponential delay with mean step.delay
+                    cur = min(cur - math.log(1.0 - rng.random()) * step.delay, end)
                 at = cur
             first = at if first is None else first
             extra = session
             if session is not None and step is journey.steps[-1]:
                 extra = {**session, "duration": round(at - first, 3)}
-            event_type = _resolve(provider, step.event_type, ctx)
+            event_type = any_type or _resolve(step.event_type, ctx)
             heapq.heappush(pending, (at, next(seq), event_type, ctx, extra))
             pushed += 1
     return pushed
 
 
-def _resolve(provider: CurrentsProvider, event_type: str, ctx: Context) -> str:
+def _resolve(event_type: str, ctx: Context) -> str:
     if event_type == CONVERSION:
         if ctx.get("campaign_id") is not None:
             return "users.campaigns.Conversion"
         return "users.canvas.Conversion"
-    if event_type == "*":
-        return provider.currents_event_type()
     return event_type
+
+
+def _channel_of(event_type: str) -> str | None:
+    """``users.messages.sms.Send`` -> ``sms``; None for behaviours and storage types."""
+    parts = event_type.split(".")
+    return parts[2] if parts[:2] == ["users", "messages"] else None
 
 
 def _emit(

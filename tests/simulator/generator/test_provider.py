@@ -166,7 +166,7 @@ def test_unseeded_faker_is_refused() -> None:
 
 
 @given(seed=seeds)
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=4, deadline=None)
 def test_same_seed_same_events_and_other_seeds_differ(seed: int) -> None:
     def events(s: int) -> list[dict[str, object]]:
         p = make_provider(s)
@@ -174,3 +174,18 @@ def test_same_seed_same_events_and_other_seeds_differ(seed: int) -> None:
 
     assert json.dumps(events(seed)) == json.dumps(events(seed))
     assert events(seed) != events(seed + 1)
+
+
+def test_paired_fields_agree(provider: CurrentsProvider) -> None:
+    prices = dict(provider.products)
+    codes = dict(provider.sms_errors)
+    for _ in range(50):
+        purchase = provider.currents_event(PURCHASE, at=T0)
+        assert purchase["price"] == prices[purchase["product_id"]]
+        rejection = provider.currents_event("users.messages.sms.Rejection", at=T0)
+        assert rejection["provider_error_code"] == codes[rejection["error"]]
+
+
+def test_a_context_not_made_by_currents_context_is_refused(provider: CurrentsProvider) -> None:
+    with pytest.raises(ValueError, match="currents_context"):
+        provider.currents_event(CUSTOM_EVENT, at=T0, context={"user_id": "x"})

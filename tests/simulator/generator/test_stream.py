@@ -186,6 +186,10 @@ def test_quota_mix_has_a_device_with_500k_events_in_24_hours() -> None:
 def test_every_catalogue_type_appears_in_the_all_mix() -> None:
     events = list(generate(3000, seed=2, start=T0, mix="all"))
     assert {e["event_type"] for e in events} == set(CATALOGUE)
+    for e in events:  # each message comes from a campaign on the type's own channel
+        name = e.get("campaign_name") or e.get("canvas_step_name")
+        if e["event_type"].startswith("users.messages.sms.") and name:
+            assert name.endswith("SMS"), (e["event_type"], name)
 
 
 def test_mixes_only_name_known_journeys() -> None:
