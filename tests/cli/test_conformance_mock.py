@@ -92,3 +92,39 @@ def test_unreachable_mock_is_one_line_exit_2(capsys: Any, tmp_path: Path) -> Non
                  "--api-key", "k"])  # fmt: skip
     err = capsys.readouterr().err
     assert code == 2 and "cannot reach the mock" in err and err.count("\n") == 1
+
+
+def test_braze_retry_matrix_passes_the_behaviour_rules(
+    amplitude_mock: Any, tmp_path: Path, capsys: Any
+) -> None:
+    """A 400, a 413 and a revoked key on a well-behaved (braze) run: no false positives."""
+    import requests
+
+    from simulator.connector import Action
+
+    mock = amplitude_mock
+    records = list(steady(3, 1, 450))
+    produced = tmp_path / "produced.jsonl"
+    produced.write_text("".join(json.dumps(r) + "\n" for r in records))
+    clock = ManualClock(T0)
+    sink = HttpSink(mock.url, clock)
+    keys = f"{mock.url}/_mock/keys"
+    actions = [
+        Action(T0 + 50, lambda c: mock.fault(400, count=1), "a 400"),
+        Action(T0 + 150, lambda c: mock.fault(413, count=1), "a 413"),
+        Action(T0 + 300, lambda c: requests.delete(f"{keys}/{mock.api_key}", timeout=10), "revoke"),
+        Action(T0 + 360, lambda c: requests.post(keys, json={"key": mock.api_key}, timeout=10),
+               "restore"),
+    ]  # fmt: skip
+    config = ConnectorConfig(api_key=mock.api_key, batch_size=50, batch_wait_s=10)
+    Connector(sink, clock, config, rng=random.Random(0)).run(records, until=T0 + 3600,
+                                                              actions=actions)  # fmt: skip
+    log = mock.requests()
+    errors = [(r["status"], (r["body"] or {}).get("error", ""), r["event_count"]) for r in log]
+    assert any(s == 400 and n > 1 and not e.startswith("Invalid API key") for s, e, n in errors)
+    assert any(s == 413 and n > 1 for s, e, n in errors)
+    assert any(s == 400 and e.startswith("Invalid API key") for s, e, n in errors)
+    code, doc = report(mock, produced, capsys)
+    failed = {r["rule"]: r["examples"] for r in doc["rules"] if r["passed"] is False}
+    assert failed == {} and code == 0
+    assert doc["matched"] == doc["expected"] == len(records)
