@@ -28,6 +28,7 @@ import orjson
 from cli.errors import CliError
 from cli.inputs import check_inputs, read
 
+RECEIVED_SUFFIXES = (".jsonl", ".ndjson", ".json", ".gz", ".zip")  # files taken from a folder
 HELP = "grade a connector's output (and, with --mock, its behaviour) against the reference"
 
 
@@ -127,7 +128,7 @@ def _received(paths: list[str]) -> Iterator[Any]:
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            for child in sorted(p for p in path.rglob("*") if p.suffix in RECEIVED_SUFFIXES):
                 yield from _received_file(child)
         else:
             yield from _received_file(path)
