@@ -8,6 +8,7 @@ With no ``--api-key`` every key is accepted (sandbox); with one or more, only th
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from cli.errors import CliError
@@ -66,6 +67,10 @@ def run(args: argparse.Namespace) -> int:
     overrides = limits_from(args)
     from mocks.app import create_app
     from mocks.server import Server
+
+    # waitress warns "Task queue depth is N" whenever requests wait for a thread: noise under
+    # load tests, where a queue is expected.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
     app = create_app({"API_KEYS": args.api_key, "LIMITS": overrides}, seed=args.seed)
     try:

@@ -1,6 +1,7 @@
 """The control plane under ``/_mock`` (documented in ``mocks/openapi.json``).
 
 ``health``, ``events`` (journal, filtered and paged), ``requests`` (request log), ``reset``,
+``properties`` (what identify operations set, per user or group),
 ``clock`` (read / set / advance / scale: every window, quota, dedupe horizon and key expiry
 follows it), ``keys``, ``faults``, ``stats`` and ``wait`` (block until N matching events).
 Times are integer milliseconds on the mock clock. Errors are ``{"code": 400, "error": ...}``.
@@ -212,6 +213,27 @@ def add_faults() -> Response:
 def clear_faults() -> Response:
     _model().clear_faults()
     return json_response({"faults": []})
+
+
+@bp.get("/properties")
+def properties() -> Response:
+    """Properties set by identify operations: a user's (``user_id`` or ``device_id``) or a
+    group's (``group_type`` + ``group_value``); 404 when none were ever set."""
+    args, model = request.args, _model()
+    api_key = args.get("api_key")
+    if not api_key:
+        raise AdminError("api_key is required")
+    if args.get("group_type") is not None:
+        found = model.group_properties(api_key, args["group_type"], args.get("group_value", ""))
+    elif args.get("user_id") is not None or args.get("device_id") is not None:
+        found = model.user_properties(
+            api_key, user_id=args.get("user_id"), device_id=args.get("device_id")
+        )
+    else:
+        raise AdminError("give user_id, device_id, or group_type and group_value")
+    if found is None:
+        return json_response({"code": 404, "error": "no properties set"}, 404)
+    return json_response({"properties": found})
 
 
 @bp.get("/stats")

@@ -78,6 +78,18 @@ class AmplitudeMock:
         rule = {"status": status, "count": count, "api_key": self.api_key, **spec}
         self._admin("POST", "faults", json=rule)
 
+    def properties(self, **ids: str) -> dict[str, Any] | None:
+        """What identify operations set: ``user_id=``/``device_id=`` or ``group_type=`` and
+        ``group_value=``; None when nothing was set."""
+        params = {"api_key": self.api_key, **ids}
+        response = self._http.get(f"{self.url}/_mock/properties", params=params, timeout=10)
+        if response.status_code == 404:
+            return None
+        if response.status_code >= 400:
+            raise AssertionError(f"/_mock/properties: {response.status_code} {response.text}")
+        found: dict[str, Any] = response.json()["properties"]
+        return found
+
     def stats(self) -> dict[str, Any]:
         return dict(self._admin("GET", "stats"))
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import time
 import zlib
-from typing import Any
+from typing import IO, Any
 
 import orjson
-from flask import Request, Response
+from flask import Response
 
-from simulator.amplitude import errors
+from mocks.amplitude import errors as shell_errors
+from simulator.amplitude import AmplitudeModel, errors
 from simulator.amplitude.errors import UploadResult
 from simulator.amplitude.limits import Limits
 
@@ -38,19 +39,42 @@ def read_limit(limits: Limits, endpoint: str) -> int:
     return max(limits.max_bytes_batch, limits.max_bytes_for(endpoint))
 
 
-def read_body(request: Request, cap: int) -> tuple[bytes, bytes]:
-    """``(raw, decoded)`` bytes of the body; raises ``Rejected`` (413, 400) otherwise."""
-    length = request.content_length
+def read_body(
+    length: int | None, stream: IO[bytes], content_encoding: str | None, cap: int
+) -> tuple[bytes, bytes]:
+    """``(raw, decoded)`` bytes of a body; raises ``Rejected`` (413, 400) otherwise.
+
+    ``length`` is the request's Content-Length (None when absent); nothing is read when it is
+    over ``cap``."""
     if length is not None and length > cap:
         raise Rejected(errors.payload_too_large())
-    raw = request.stream.read(cap + 1)
+    raw = stream.read(cap + 1 if length is None else length)
     if len(raw) > cap:
         raise Rejected(errors.payload_too_large())
     if not raw:
         raise Rejected(errors.bad_request(errors.MISSING_BODY))
-    if "gzip" in (request.headers.get("Content-Encoding") or "").lower():
+    if content_encoding and "gzip" in content_encoding.lower():
         return raw, _gunzip(raw, cap)
     return raw, raw
+
+
+def handle_upload(
+    model: AmplitudeModel,
+    endpoint: str,
+    length: int | None,
+    stream: IO[bytes],
+    content_encoding: str | None,
+) -> UploadResult:
+    """One upload from bytes to the model's answer (shared by the Flask view and the fast
+    WSGI path, so both behave the same)."""
+    try:
+        raw, decoded = read_body(
+            length, stream, content_encoding, read_limit(model.limits, endpoint)
+        )
+        payload = parse_json(decoded)
+    except Rejected as rejected:
+        return shell_errors.rejected(model, endpoint, rejected.result)
+    return model.upload(endpoint, payload, size_bytes=len(raw), decoded_bytes=len(decoded))
 
 
 def _gunzip(raw: bytes, cap: int) -> bytes:
@@ -72,6 +96,25 @@ def parse_json(decoded: bytes) -> Any:
         return orjson.loads(decoded)
     except orjson.JSONDecodeError:
         raise Rejected(errors.bad_request(errors.INVALID_JSON)) from None
+
+
+def wsgi_respond(result: UploadResult, start_response: Any) -> list[bytes]:
+    """``respond`` for the fast WSGI path: the same status, headers and body."""
+    if result.latency_s > 0:
+        time.sleep(result.latency_s)
+    if result.drop:
+        start_response("200 OK", [("Content-Type", JSON), ("Content-Length", "1024"),
+                                  ("Connection", "close")])  # fmt: skip
+        return []
+    status = f"{result.status} {errors.reason(result.status)}"
+    if result.body is None:
+        text = (result.text or "").encode()
+        start_response(status, [("Content-Type", "text/html; charset=utf-8"),
+                                ("Content-Length", str(len(text)))])  # fmt: skip
+        return [text]
+    body = orjson.dumps(result.body)
+    start_response(status, [("Content-Type", JSON), ("Content-Length", str(len(body)))])
+    return [body]
 
 
 def respond(result: UploadResult) -> Response:

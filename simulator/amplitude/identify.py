@@ -27,13 +27,14 @@ def _add(props: Props, values: Props) -> None:
 
 
 def _append(props: Props, values: Props) -> None:
+    """A missing property starts as an empty list; a scalar becomes a one-item list."""
     for key, value in values.items():
-        props[key] = _as_list(props[key]) + _as_list(value) if key in props else value
+        props[key] = (_as_list(props[key]) if key in props else []) + _as_list(value)
 
 
 def _prepend(props: Props, values: Props) -> None:
     for key, value in values.items():
-        props[key] = _as_list(value) + _as_list(props[key]) if key in props else value
+        props[key] = _as_list(value) + (_as_list(props[key]) if key in props else [])
 
 
 def _insert(props: Props, values: Props, *, front: bool) -> None:

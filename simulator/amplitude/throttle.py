@@ -191,6 +191,13 @@ def record(windows: Windows, counts: Counts, now: float) -> None:
     for kind, per_key in (("device", counts[0]), ("user", counts[1])):
         for counter in (windows.rate[kind], windows.quota[kind]):
             bucket, table = counter.bucket(now), counter._ids
+            get = table.get
             for key, n in per_key.items():
-                add(table, key, bucket, n)
+                known = get(key)
+                if known is None:  # the common case with many ids: inline the cheapest branch
+                    table[key] = (n, bucket, n)
+                elif isinstance(known, tuple) and known[1] == bucket:
+                    table[key] = (known[0] + n, bucket, known[2] + n)
+                else:
+                    add(table, key, bucket, n)
             counter.sweep(bucket)

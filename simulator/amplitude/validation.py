@@ -105,13 +105,6 @@ def too_deep(value: Any, limit: int) -> bool:
     return False
 
 
-def _flat(value: dict[str, Any]) -> bool:
-    for child in value.values():  # noqa: SIM110 - a plain loop is faster on the hot path
-        if type(child) is dict or type(child) is list:
-            return False
-    return True
-
-
 @dataclass
 class EventProblems:
     """Failing indices by category and field, in Amplitude's 400 shape."""
@@ -205,8 +198,13 @@ def check_event(
             continue
         if type(value) not in types:
             problems.add(problems.invalid, name, index, f"{name} is not {_NAMES[types]}")
-        elif name in _NESTED and not _flat(value) and too_deep(value, limits.max_nesting_depth):
-            problems.add(problems.invalid, name, index, f"{name} nests deeper than the limit")
+        elif types is _OBJ and name in _NESTED:
+            for child in value.values():  # only look deeper when a container is inside
+                if type(child) is dict or type(child) is list:
+                    if too_deep(value, limits.max_nesting_depth):
+                        why = f"{name} nests deeper than the limit"
+                        problems.add(problems.invalid, name, index, why)
+                    break
     return (
         device_id if type(device_id) is str else None,
         user_id if type(user_id) is str else None,

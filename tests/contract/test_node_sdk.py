@@ -85,11 +85,11 @@ def test_oversize_batch_gets_413_and_the_sdk_split_ingests_all(amplitude_mock):
 
 
 def test_unknown_key_nothing_is_ingested(strict_server):
-    result = run_sdk(strict_server.url, "unknown-key-9", "normal", 20)
+    result = run_sdk(strict_server.url, "unknown-node-key9", "normal", 20)
     assert result["codes"] == {"400": 20}
-    assert result["messages"] == {"Invalid API key: unknown-key-9": 20}
+    assert result["messages"] == {"Invalid API key: unknown-node-key9": 20}
     admin = f"{strict_server.url}/_mock"
-    page = requests.get(f"{admin}/events", params={"api_key": "unknown-key-9"}, timeout=10)
+    page = requests.get(f"{admin}/events", params={"api_key": "unknown-node-key9"}, timeout=10)
     assert page.json()["total"] == 0
-    log = requests.get(f"{admin}/requests", params={"api_key": "unknown-key-9"}, timeout=10)
+    log = requests.get(f"{admin}/requests", params={"api_key": "unknown-node-key9"}, timeout=10)
     assert {r["status"] for r in log.json()["requests"]} == {400}

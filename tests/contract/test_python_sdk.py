@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import requests
-from amplitude import Amplitude, BaseEvent, Config
+from amplitude import Amplitude, BaseEvent, Config, EventOptions, Identify
 from amplitude.storage import InMemoryStorage, InMemoryStorageProvider
 
 from tests.contract.conftest import KNOWN_KEY, wait_until
@@ -161,17 +161,17 @@ def test_oversize_batch_gets_413_and_the_sdk_split_ingests_all(amplitude_mock):
 
 def test_unknown_key_nothing_is_ingested(strict_server):
     recorder = Recorder()
-    client = client_for(f"{strict_server.url}/2/httpapi", "unknown-key-9", recorder)
+    client = client_for(f"{strict_server.url}/2/httpapi", "unknown-py-key9", recorder)
     send(client, _events(20))
     admin = f"{strict_server.url}/_mock"
-    query = {"api_key": "unknown-key-9", "outcome": "unauthorized", "count": 20, "timeout_s": 10}
+    query = {"api_key": "unknown-py-key9", "outcome": "unauthorized", "count": 20, "timeout_s": 10}
     assert requests.post(f"{admin}/wait", json=query, timeout=15).json()["ok"]
     client.shutdown()
-    page = requests.get(f"{admin}/events", params={"api_key": "unknown-key-9"}, timeout=10)
+    page = requests.get(f"{admin}/events", params={"api_key": "unknown-py-key9"}, timeout=10)
     assert page.json()["total"] == 0
-    log = requests.get(f"{admin}/requests", params={"api_key": "unknown-key-9"}, timeout=10)
+    log = requests.get(f"{admin}/requests", params={"api_key": "unknown-py-key9"}, timeout=10)
     assert [r["body"]["error"] for r in log.json()["requests"]] == [
-        "Invalid API key: unknown-key-9"
+        "Invalid API key: unknown-py-key9"
     ]
     assert recorder.codes == Counter()  # Python 1.3.0 drops them with a log line only
 
@@ -183,3 +183,21 @@ def test_known_key_on_the_strict_server_is_ingested(strict_server, key):
     send(client, _events(5))
     assert wait_until(lambda: recorder.codes[200] == 5)
     client.shutdown()
+
+
+def test_identify_and_group_identify_update_properties(amplitude_mock):
+    recorder = Recorder()
+    client = client_for(amplitude_mock.server_url, amplitude_mock.api_key, recorder)
+    who = EventOptions(user_id="user-0001", device_id="device-0001")
+    client.identify(Identify().set("plan", "pro").add("logins", 2).append("tags", "a"), who)
+    client.group_identify("org", "acme", Identify().set("size", 10))
+    client.flush()
+    amplitude_mock.wait(1, event_type="$identify")
+    amplitude_mock.wait(1, event_type="$groupidentify")
+    client.shutdown()
+    assert amplitude_mock.properties(user_id="user-0001") == {
+        "plan": "pro",
+        "logins": 2,
+        "tags": ["a"],
+    }
+    assert amplitude_mock.properties(group_type="org", group_value="acme") == {"size": 10}

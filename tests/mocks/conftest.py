@@ -14,9 +14,11 @@ from simulator.clock import ControllableClock, ManualClock
 from tests.conftest import T0
 
 
-@pytest.fixture
-def app() -> Flask:
-    return create_app(clock=ControllableClock(ManualClock(T0)), seed=0)
+@pytest.fixture(params=[True, False], ids=["fast-path", "flask-view"])
+def app(request: pytest.FixtureRequest) -> Flask:
+    """Each shell test runs on both upload paths: the fast WSGI one and the Flask view."""
+    config = {"FAST_UPLOADS": request.param}
+    return create_app(config, clock=ControllableClock(ManualClock(T0)), seed=0)
 
 
 @pytest.fixture

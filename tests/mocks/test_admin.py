@@ -147,3 +147,18 @@ def test_admin_rejects_non_object_bodies(client, path):
 def test_openapi_file_is_packaged_json():
     doc = json.loads(resources.files("mocks").joinpath("openapi.json").read_text())
     assert doc["openapi"].startswith("3.")
+
+
+def test_properties_set_by_identify(client):
+    ident = {"event_type": "$identify", "user_id": "user-0001", "insert_id": "x1",
+             "user_properties": {"$set": {"plan": "pro"}}}  # fmt: skip
+    group = {"event_type": "$groupidentify", "groups": {"org": "acme"}, "insert_id": "x2",
+             "group_properties": {"$set": {"size": 3}}}  # fmt: skip
+    _send(client, [ident, group])
+    found = client.get(f"/_mock/properties?api_key={KEY}&user_id=user-0001")
+    assert found.json == {"properties": {"plan": "pro"}}
+    group_found = client.get(f"/_mock/properties?api_key={KEY}&group_type=org&group_value=acme")
+    assert group_found.json == {"properties": {"size": 3}}
+    assert client.get(f"/_mock/properties?api_key={KEY}&user_id=nobody").status_code == 404
+    assert client.get("/_mock/properties?user_id=user-0001").status_code == 400
+    assert client.get(f"/_mock/properties?api_key={KEY}").status_code == 400
