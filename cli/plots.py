@@ -79,11 +79,12 @@ def write_plots(name: str, runs: list[Run], out: Path) -> list[Path]:
     span = max((t for _, s in data for t, _ in s.backlog), default=HOUR)
     for kind, ylabel in (("backlog", "events held by the connector"), ("lost", "events lost")):
         fig, ax = plt.subplots(figsize=(10, 4))
-        for run, s in data:
+        for i, (run, s) in enumerate(data):
             steps: list[Any] = getattr(s, kind)
             xs = [0.0] + [t / HOUR for t, _ in steps] + [span / HOUR]
             ys = [0] + [v for _, v in steps] + [steps[-1][1] if steps else 0]
-            ax.step(xs, ys, where="post", label=_label(run))
+            style = ("-", "--", ":", "-.")[i % 4]  # overlapping runs stay visible
+            ax.step(xs, ys, where="post", label=_label(run), linestyle=style)
         ax.set_title(f"{name}: {'backlog size' if kind == 'backlog' else 'cumulative loss'}")
         ax.set_xlabel("simulated time (hours since start)")
         ax.set_ylabel(ylabel)

@@ -105,11 +105,11 @@ def _http_factory(url: str) -> Any:
     from mocks.http_sink import HttpSink
 
     def factory(clock: Any, scenario: Any, seed: int) -> HttpSink:
-        sink = HttpSink(url, clock)
         try:
+            sink = HttpSink(url, clock)
             sink.reset()
         except requests.RequestException as exc:
-            raise CliError(f"cannot reach the mock at {url}: {exc}") from None
+            raise CliError(f"cannot drive the mock at {url}: {type(exc).__name__}") from None
         return sink
 
     return factory

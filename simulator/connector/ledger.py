@@ -58,6 +58,7 @@ class Ledger:
     def __init__(self) -> None:
         self.entries: list[Entry] = []
         self.requests: list[Request] = []
+        self._by_id: dict[str, Entry] = {}
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)
@@ -70,7 +71,12 @@ class Ledger:
     ) -> Entry:
         entry = Entry(len(self.entries), event_id, produced_at, device_id, device_class)
         self.entries.append(entry)
+        self._by_id.setdefault(event_id, entry)  # a repeated id (at-least-once) keeps the first
         return entry
+
+    def find(self, event_id: str) -> Entry | None:
+        """The row of an event id (its first occurrence), or None."""
+        return self._by_id.get(event_id)
 
     def skip(self, entry: Entry, reason: str) -> None:
         self._settle(entry, SKIPPED, entry.produced_at, reason)

@@ -15,7 +15,9 @@ Strategies (what differs is the reaction to a 429):
   from all devices" (BRAZE_CURRENTS.md §4.4 [AFC-b..d]); a whole-batch retry at the head of a
   FIFO queue is the simplest mechanism that produces exactly that, and the Custom HTTP spec
   describes only whole-batch reactions for 429 ([CCC-*]). Events keep being produced and
-  batched behind the blocked head meanwhile.
+  batched behind the blocked head meanwhile. (The newer Custom HTTP spec keeps one queue per
+  event type; with most of a hot device's events sharing a type, one queue is the reading that
+  matches the partner page, and the one we take.)
 - ``per-device`` — what Amplitude advises and the official Python SDK does (AMPLITUDE_API.md
   §4.1, §10.1): on a 429 only the events listed in ``throttled_events`` are held back for 30 s;
   the rest of the batch is sent again at once. Held events wait in their device's own partition

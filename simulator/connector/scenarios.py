@@ -69,7 +69,7 @@ _MISCONFIGURED = Mix(
 
 # One device steadily sending 0.8 ev/s, so that it passes the daily quota about 17 hours in; the
 # quota is scaled down tenfold (50,000) so the story runs in seconds: ``--daily-quota 500000
-# --events 950000`` gives the full-size run (about ten times slower).
+# --events 950000`` gives the full-size run (ten times the events: minutes, not seconds).
 _QUOTA = Mix(
     MIXES["default"].journeys,
     hot=(HotDevice("quota", share=0.75, rate=0.8),),

@@ -6,9 +6,14 @@ the events of one journey) or, failing that, by the value maker that ``_MAKERS``
 field, or by a fallback chosen from the field's name suffix and type. Nothing is written per
 event type, so a type added to the catalogue is generated without a line of code here.
 
-Speed: Faker builds pools of values once (names, e-mail domains, URLs, campaigns...), and
-events pick from those pools with the provider's ``random`` (Faker's per-instance generator,
-seeded by ``Faker.seed_instance``): Faker is called per user or per campaign, never per event.
+Speed: Faker is called only to build pools of values once (names, cities, domains, URLs,
+sentences); users, devices, campaigns and events pick from those pools with the provider's
+``random`` (Faker's per-instance generator, seeded by ``Faker.seed_instance``; the shared global
+one is refused). Custom/purchase property maps are pooled too (256 encoded maps per provider).
+Weighted picks use tables built once from the class attributes' weights.
+
+Flat records carry every storage field of their type, null where absent (as in a storage file);
+the http shape leaves nulls out, as Braze's envelope does.
 
 Value sources: platforms, ``ad_id_type``, ``subscription_status``, ``state_change_source``,
 ``push_token_state_change_type``, ``button_action_type``, ``ios_push_token_apns_gateway``:
@@ -822,7 +827,13 @@ def _words_list(p: CurrentsProvider) -> Maker:
 
 
 def _json_blob(p: CurrentsProvider) -> Maker:
-    return lambda at: orjson.dumps({"offer": p._pick("words"), "tier": "gold"}).decode()
+    """A small JSON object (message extras, flow responses...), from a pool built once."""
+
+    def blob() -> dict[str, Any]:
+        tier = p._choice(("bronze", "silver", "gold"))
+        return {"offer": p._pick("words"), "tier": tier, "discount": p._r().randint(5, 40)}
+
+    return lambda at: p._json_pool("blob", blob)
 
 
 # Field name -> value maker factory. Everything not here falls back by suffix, then by type.

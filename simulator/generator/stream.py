@@ -79,9 +79,9 @@ class HotDevice:
     """A device that gets ``share`` of all events: steady, or in bursts of ``rate`` ev/s."""
 
     device_class: str
-    share: float
-    rate: float  # events per second while active
-    burst_seconds: float | None = None  # None: steady over the whole window
+    share: float  # of all n events
+    burst_seconds: float | None = None  # None: evenly spread over the whole window
+    rate: float = 0.0  # events per second within a burst
     event_names: tuple[str, ...] = ("app_foreground", "heartbeat", "screen_view")
 
 
@@ -228,12 +228,12 @@ MIXES: dict[str, Mix] = {
     "all": Mix({"catalogue": 1.0}, description="every catalogue type, uniformly, one-off"),
     "misconfigured": Mix(
         _DEFAULT_JOURNEYS,
-        hot=(HotDevice("misconfigured", share=0.25, rate=45.0, burst_seconds=60.0),),
+        hot=(HotDevice("misconfigured", share=0.25, burst_seconds=60.0, rate=45.0),),
         description="default + one device bursting at 45 ev/s (needs n >= 4000)",
     ),
     "quota": Mix(
         _DEFAULT_JOURNEYS,
-        hot=(HotDevice("quota", share=0.96, rate=6.0),),
+        hot=(HotDevice("quota", share=0.96),),  # 504,000 of 525,000 events over 24 h
         duration=24 * HOUR,
         description="default + one device with >= 500,000 events/24 h (needs n >= 521000)",
     ),
@@ -287,6 +287,8 @@ class _Population:
 def _population(
     provider: CurrentsProvider, rng: Random, spec: Mix, shares: dict[Identity, float], n: int
 ) -> _Population:
+    # One user per 25 background events, 40 to 5,000 users (bounded memory): at 1h and up to
+    # ~10M events a normal device stays under 0.5 event/s; beyond that, lengthen the window.
     size = max(40, min(5000, n // 25))
     users: dict[Identity, list[Context]] = {}
     weights: dict[Identity, list[float]] = {}
@@ -388,7 +390,8 @@ def _schedule(
             if step.optional:
                 continue
             break
-        for _ in range(rng.randint(*step.repeat) if step.repeat[1] > 1 else 1):
+        low, high = step.repeat
+        for _ in range(low + int(rng.random() * (high - low + 1)) if high > low else low):
             if step.early and rng.random() < step.early:
                 at = rng.uniform(t0, cur)  # recorded before the previous event
             else:

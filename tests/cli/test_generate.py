@@ -123,3 +123,15 @@ def test_bad_arguments_give_one_line_and_exit_2(
 def test_small_quota_run_explains_what_it_needs(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["generate", "-n", "50", "--mix", "quota"]) == 0
     assert "521000" in capsys.readouterr().err
+
+
+def test_progress_bar_only_on_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    out = tmp_path / "events.jsonl"
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["generate", "-n", "10000", "--mix", "behaviors", "--out", str(out)]) == 0
+    assert "10.0k/10.0k" in capsys.readouterr().err
+    assert len(out.read_bytes().splitlines()) == 10_000

@@ -53,9 +53,11 @@ def test_one_strategy_only(capsys):
 
 
 def test_text_report_and_plots(capsys, tmp_path):
-    code, out, _ = run(capsys, "credential-expiry", "--plot", str(tmp_path), *SMALL)
+    code, out, _ = run(
+        capsys, "credential-expiry", "--plot", str(tmp_path), "--strategy", "braze", *SMALL
+    )
     assert code == 0
-    assert "braze" in out and "per-device" in out and "lost events' times (h)" in out
+    assert "braze" in out and "lost events' times (h)" in out and "credentials_expired" in out
     pngs = sorted(p.name for p in tmp_path.iterdir())
     assert pngs == [
         "credential-expiry-backlog.png",
@@ -73,6 +75,7 @@ def test_text_report_and_plots(capsys, tmp_path):
         (["no-such-scenario"], "unknown scenario"),
         (["misconfigured-device", "--outage", "3h"], "credential-expiry scenario only"),
         (["credential-expiry", "--events", "0"], "--events must be > 0"),
+        (["credential-expiry", "--url", "http://127.0.0.1:9"], "cannot drive the mock at"),
     ],
 )
 def test_user_errors_are_one_line_with_exit_2(capsys, argv, message):

@@ -43,7 +43,7 @@ def run_outage(outage_h: float, horizon_h: float, strategy: Strategy, seed: int)
         strategy=strategy, policy=RetryPolicy(credentials_horizon_s=horizon_h * HOUR)
     )
     conn = Connector(sink, clock, config, rng=random.Random(seed))
-    records = list(steady(25, 900, 96 * HOUR))
+    records = list(steady(12, 900, 96 * HOUR))
     ledger = conn.run(records, until=T0 + 100 * HOUR)
     return records, sink, ledger, accepted
 
@@ -74,7 +74,7 @@ def test_an_outage_shorter_than_the_horizon_loses_nothing(strategy):
     _, sink, ledger, _ = run_outage(47.5, 48, strategy, seed=1)
     assert any(s == 400 for _, _, s in sink.calls)  # the outage did happen
     assert not any(e.fate == DROPPED for e in ledger)
-    assert sum(e.fate is None for e in ledger) < 25 * 96 * HOUR / 900 * 0.01  # tail of the run
+    assert sum(e.fate is None for e in ledger) < 12 * 96 * HOUR / 900 * 0.01  # tail of the run
 
 
 @pytest.mark.parametrize(("outage_h", "horizon_h", "seed"), [(60, 48, 0), (60, 48, 7), (30, 24, 3)])

@@ -20,7 +20,7 @@ def normal_p95(strategy: Strategy, hot: int) -> float:
     sink = InProcessSink(AmplitudeModel(clock, seed=0))
     config = ConnectorConfig(strategy=strategy, batch_wait_s=WAIT_S)
     conn = Connector(sink, clock, config, rng=random.Random(0), classify_device=by_device)
-    report = summarize(conn.run(steady(200, 60, 900, hot=hot), until=T0 + 3 * 3600))
+    report = summarize(conn.run(steady(200, 60, 600, hot=hot), until=T0 + 3 * 3600))
     normal = report["classes"]["normal"]
     assert normal["produced"] == normal["delivered"] + normal["skipped"]  # nothing lost here
     return float(normal["delay_p95_s"])

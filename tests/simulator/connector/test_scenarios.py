@@ -45,7 +45,7 @@ def test_every_scenario_has_a_small_version():
     assert set(SMALL) == set(SCENARIOS)
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     name=st.sampled_from(sorted(SCENARIOS)),
     seed=st.integers(0, 10_000),

@@ -26,7 +26,7 @@ seeds = st.integers(min_value=0, max_value=2**32 - 1)
 
 @pytest.mark.parametrize("event_type", TYPES)
 def test_every_type_validates_in_both_shapes(provider: CurrentsProvider, event_type: str) -> None:
-    for i in range(3):
+    for i in range(2):
         flat = provider.currents_event(event_type, at=T0 + i)
         assert schemas.validate(f"currents/flat/{event_type}", flat) == []
         http = provider.currents_event(event_type, at=T0 + i, shape="http")

@@ -147,6 +147,27 @@ def test_identity_shares_match_within_two_percent(shares: dict[str, float]) -> N
         assert abs(counted[cls] / len(seen) - share) <= 0.02, (cls, counted)
 
 
+@given(
+    st.tuples(
+        st.floats(min_value=0.0, max_value=1.0), st.floats(min_value=0.0, max_value=1.0)
+    ).filter(lambda t: t[0] + t[1] <= 1.0)
+)
+@settings(max_examples=4, deadline=None)
+def test_any_identity_shares_hold_within_two_percent(pair: tuple[float, float]) -> None:
+    shares = {"identified": pair[0], "anonymous": pair[1], "neither": 1.0 - pair[0] - pair[1]}
+    seen: dict[str, set[str]] = defaultdict(set)
+    for e in generate(6_000, seed=21, start=T0, identity=shares):  # type: ignore[arg-type]
+        seen[e["user_id"]].add(
+            "ext" if e.get("external_user_id") else "device" if e.get("device_id") else "none"
+        )
+    counted = Counter(
+        "identified" if "ext" in s else "anonymous" if "device" in s else "neither"
+        for s in seen.values()
+    )
+    for cls, share in shares.items():
+        assert abs(counted[cls] / len(seen) - share) <= 0.02, (cls, counted, shares)
+
+
 def test_users_with_neither_id_are_skipped_by_the_transformer() -> None:
     from simulator.transform import Skipped, transform
 
