@@ -113,6 +113,7 @@ class Connector:
         self.queue: deque[Batch] = deque()
         self.partitions: dict[str, deque[Item]] = {}  # per-device: held events by device
         self.paused: list[tuple[float, str]] = []  # heap of (pause ends, partition key)
+        self.pause_ends: dict[str, float] = {}  # the latest pause end per key (older: stale)
         self.blocked_until = -math.inf
 
     # -- the event loop -------------------------------------------------------------------------
@@ -191,15 +192,24 @@ class Connector:
     def _release(self, now: float) -> None:
         """Send the partitions whose pause has ended, each until empty or throttled again."""
         while self.paused and self.paused[0][0] <= now:
-            _, key = heapq.heappop(self.paused)
-            self._drain(key, now)
+            ends, key = heapq.heappop(self.paused)
+            if self.pause_ends.get(key) == ends:  # not a pause since extended by a later 429
+                self._drain(key, now)
+
+    def _pause(self, key: str, now: float) -> None:
+        """Pause ``key`` for the hold time from now (a later 429 extends a running pause)."""
+        ends = now + self.config.policy.throttle_hold_s
+        self.pause_ends[key] = ends
+        heapq.heappush(self.paused, (ends, key))
 
     def _hold(self, key: str, items: list[Item], now: float) -> None:
+        """Hold throttled events in their device's partition, 30 s from *their* 429: events
+        throttled while the partition is already paused extend its pause (the SDK's rule)."""
         part = self.partitions.get(key)
-        if part is None:  # a partition that exists is paused (or being drained right now)
+        if part is None:
             part = self.partitions[key] = deque()
-            heapq.heappush(self.paused, (now + self.config.policy.throttle_hold_s, key))
         part.extend(items)
+        self._pause(key, now)
 
     def _drain(self, key: str, now: float) -> None:
         part = self.partitions[key]
@@ -223,10 +233,11 @@ class Connector:
                 part.extendleft(reversed(back))
                 rest = [item for i, item in enumerate(chunk) if throttled and i not in throttled]
                 self._enqueue(Batch(rest) if rest else None)
-                heapq.heappush(self.paused, (now + self.config.policy.throttle_hold_s, key))
+                self._pause(key, now)
                 return
             self._enqueue(Batch(chunk))  # any other answer: the shared queue's rules apply
         del self.partitions[key]
+        del self.pause_ends[key]
 
     # -- sending --------------------------------------------------------------------------------
     def _pump(self, now: float) -> None:

@@ -65,12 +65,6 @@ def test_head_of_line_blocking_is_flagged_for_braze_only(
         assert failed == {"head_of_line_blocking"}, failed
 
 
-@pytest.mark.xfail(
-    reason="connector per-device strategy: events of a batch throttled while their device's "
-    "partition is already paused join that partition and are resent when its earlier 30 s "
-    "pause ends (28 s after their own 429 here); the report flags it under throttle_pause",
-    strict=True,
-)
 def test_per_device_run_is_clean(amplitude_mock: Any, tmp_path: Path, capsys: Any) -> None:
     produced = run_connector(amplitude_mock, Strategy.PER_DEVICE, tmp_path)
     code, doc = report(amplitude_mock, produced, capsys)

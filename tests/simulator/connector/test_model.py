@@ -184,3 +184,32 @@ def test_runs_repeat_exactly_for_a_seed(strategy):
 
     assert run(3) == run(3)
     assert run(3) != run(4)
+
+
+def test_per_device_waits_30s_from_each_events_own_429():
+    """A batch already queued when the device got paused is throttled later: its events must
+    wait 30 s from *their* 429, not leave with the earlier pause (which would resend early)."""
+    answers = iter([429, 429, 200, 200, 200])
+    first_429: dict[str, float] = {}
+
+    def script(now, key, events):
+        code = next(answers)
+        for e in events:
+            if code == 429:
+                first_429.setdefault(e["insert_id"], now)
+        return (
+            status(code, throttled_events=list(range(len(events))))
+            if code == 429
+            else ok(now, key, events)
+        )
+
+    config = ConnectorConfig(strategy=Strategy.PER_DEVICE, batch_size=10, batch_wait_s=20)
+    conn, sink = make(script, config)
+    # 10 events close a batch (429 at T0: the device pauses); 5 more stay in the open batch,
+    # which closes by age at T0+20 and gets its own 429 while the device is still paused.
+    ledger = conn.run([record(i, T0) for i in range(15)], until=T0 + 600)
+    assert [(t - T0, n, s) for t, n, s in sink.calls][:2] == [(0, 10, 429), (20, 5, 429)]
+    assert all(e.fate == DELIVERED for e in ledger)
+    for entry in ledger:
+        insert_id = entry.event_id
+        assert entry.fate_at - first_429[insert_id] >= 30, insert_id
