@@ -66,7 +66,10 @@ def run(args: argparse.Namespace) -> int:
         return _print_config(names, args)
     worst = 0
     for name in names:
-        code = execute(_run_of(name, args))
+        try:
+            code = execute(_run_of(name, args))
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
         print(f"load {name}: {'passed' if code == 0 else f'FAILED (exit {code})'}")
         worst = max(worst, code)
     return worst
@@ -81,7 +84,10 @@ def _print_config(names: list[str], args: argparse.Namespace) -> int:
         raise CliError("--print-config needs --host: the URL every Locust process will target")
     for name in names:
         run = _run_of(name, args)
-        print(json.dumps(config(run, run.resolve(), args.host, managed=False)))
+        try:
+            print(json.dumps(config(run, run.resolve(), args.host, managed=False)))
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
     return 0
 
 

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -45,8 +46,38 @@ class Run:
         return SCENARIOS[self.scenario].sized(self.size)
 
 
+def serves_mock_api(host: str) -> bool:
+    """Whether ``host`` is a currents-sim mock (it answers ``GET /_mock/health``)."""
+    import requests
+
+    try:
+        resp = requests.get(host.rstrip("/") + "/_mock/health", timeout=5)
+    except requests.RequestException:
+        return False
+    return resp.status_code == 200 and resp.headers.get("Content-Type", "").startswith(
+        "application/json"
+    )
+
+
+def needs_mock(scenario: Scenario) -> bool:
+    """Scenarios that drive the mock's clock or keys cannot run against any other endpoint."""
+    return scenario.clock_scale != 1.0 or "expire_at_s" in scenario.params
+
+
 def config(run: Run, scenario: Scenario, host: str, managed: bool) -> dict[str, Any]:
-    """Everything the locustfile needs, as JSON-able data."""
+    """Everything the locustfile needs, as JSON-able data.
+
+    ``truth`` says where the figures come from: ``server`` (the mock's journal) or, against an
+    endpoint that is not our mock (a proxy in front of Amplitude), ``client`` (the connectors'
+    own ledgers); such a run starts its events at the wall clock's now instead of the fixed
+    simulated start.
+    """
+    truth = "server" if managed or serves_mock_api(host) else "client"
+    if truth == "client" and needs_mock(scenario):
+        raise ValueError(
+            f"{scenario.name} drives the mock's clock and keys: give --host a currents-sim mock "
+            "(or no --host); only steady runs against any endpoint"
+        )
     always = (th.Threshold("connectors_missing", "==", 0, "every connector reported its ledger"),)
     limits = th.merge((*always, *scenario.thresholds), (th.parse(o) for o in run.overrides))
     return {
@@ -58,7 +89,8 @@ def config(run: Run, scenario: Scenario, host: str, managed: bool) -> dict[str, 
         "workers": run.workers,
         "users": run.users or scenario.users,
         "clock_scale": scenario.clock_scale,
-        "sim_start_ms": SIM_START_MS,
+        "truth": truth,
+        "sim_start_ms": SIM_START_MS if truth == "server" else int(time.time() * 1000),
         "params": scenario.params,
         "thresholds": [[t.metric, t.op, t.value, t.why] for t in limits],
         "report_dir": str(run.reports / scenario.name),

@@ -90,3 +90,26 @@ def _delays(ingested: Iterable[Mapping[str, Any]]) -> dict[str, float]:
         out[f"delay_p95_s{suffix}"] = percentile(delays, 95)
         out[f"delay_max_s{suffix}"] = max(delays)
     return out
+
+
+def summarize_ledgers(ledgers: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The same figures from the connectors' own ledgers, for targets that are not our mock
+    (there is no journal to read): delivered, throttled (events in 429 answers), delays."""
+    ledgers = list(ledgers)
+    by_class: dict[str, list[float]] = defaultdict(list)
+    for ledger in ledgers:
+        for cls, delays in ledger["delays"].items():
+            by_class[cls].extend(delays)
+            by_class[""].extend(delays)
+    summary: dict[str, Any] = {
+        "delivered": sum(s["delivered"] for s in ledgers),
+        "throttled": sum(s["throttled"] for s in ledgers),
+    }
+    for cls, delays in by_class.items():
+        suffix = f".{cls}" if cls else ""
+        summary[f"delay_p50_s{suffix}"] = percentile(delays, 50)
+        summary[f"delay_p95_s{suffix}"] = percentile(delays, 95)
+        summary[f"delay_max_s{suffix}"] = max(delays)
+        if cls:
+            summary[f"delivered.{cls}"] = len(delays)
+    return summary

@@ -31,7 +31,7 @@ from locust.runners import STATE_RUNNING, WorkerRunner
 from load.connectors import connector as build_connector
 from load.connectors import stream
 from simulator.clock import ManualClock
-from simulator.connector import DROPPED, QUEUED, SKIPPED, Ledger, SinkResponse
+from simulator.connector import DELIVERED, DROPPED, QUEUED, SKIPPED, Ledger, SinkResponse
 
 ENV = "CURRENTS_LOAD"
 
@@ -99,14 +99,23 @@ LEDGER_MESSAGE = "currents_ledger"
 
 
 def ledger_summary(ledger: Ledger) -> dict[str, Any]:
-    """What one connector knows of its events: counts, and the ids it dropped (with their
-    production times) so the judge can compare them with the simulation's."""
+    """What one connector knows of its events: counts, the ids it dropped (with their
+    production times, so the judge can compare them with the simulation's), the events it saw
+    throttled, and each delivered event's delay by device class (the truth when the target is
+    not our mock)."""
     states = [entry.state for entry in ledger]
+    delays: dict[str, list[float]] = {}
+    for entry in ledger:
+        if entry.delay_s is not None:
+            delays.setdefault(entry.device_class, []).append(entry.delay_s)
     return {
         "produced": len(states),
         "skipped": states.count(SKIPPED),
         "queued": states.count(QUEUED),
+        "delivered": states.count(DELIVERED),
+        "throttled": sum(r.n_events for r in ledger.requests if r.status == 429),
         "dropped": {e.event_id: e.produced_at for e in ledger if e.fate == DROPPED},
+        "delays": delays,
     }
 
 
@@ -147,7 +156,8 @@ class ConnectorUser(FastHttpUser):
         index = user_index(cfg.get("workers", 0), getattr(runner, "worker_index", 0))
         start, params = cfg["sim_start_ms"] / 1000.0, cfg["params"]
         end = start + params["production_s"] + params["drain_s"]
-        clock = PacedClock(mock_now(self.client), cfg["clock_scale"], end=end)
+        now = mock_now(self.client) if cfg["truth"] == "server" else time.time()
+        clock = PacedClock(now, cfg["clock_scale"], end=end)
         connector = build_connector(LocustSink(self.client), clock, cfg, index)
         try:
             connector.run(stream(cfg, index), until=end)
