@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -67,6 +68,46 @@ def _run_cli(src: Path, dst: Path) -> tuple[float, int]:
     return float(out[0]), int(out[1])
 
 
+_CALLGRIND_RUN = """
+import pickle, sys
+from simulator.transform import transform
+events = pickle.load(open(sys.argv[1], "rb"))
+for _ in range(int(sys.argv[2])):
+    for e in events:
+        transform(e)
+"""
+
+
+def instructions_per_event(batch: list[dict[str, Any]]) -> float | None:
+    """Instructions per transform counted by callgrind: repeatable whatever the machine's load
+    (two runs differ only by the transforms, so start-up cancels out). None without valgrind."""
+    import pickle
+    import shutil
+
+    if not shutil.which("valgrind"):
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp, "events.pkl")
+        data.write_bytes(pickle.dumps(batch[:2000]))
+        counts = []
+        for rounds in ("0", "1"):
+            cmd = [
+                "valgrind",
+                "--tool=callgrind",
+                "--callgrind-out-file=/dev/null",
+                sys.executable,
+                "-c",
+                _CALLGRIND_RUN,
+                str(data),
+                rounds,
+            ]
+            err = subprocess.run(
+                cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"}
+            ).stderr
+            counts += [int(line.split()[-1]) for line in err.splitlines() if "Collected" in line]
+    return (counts[1] - counts[0]) / 2000 if len(counts) == 2 else None
+
+
 def main() -> None:
     batch = events(N)
     print(f"   ({N:,} generated flat events, default mix)")
@@ -74,6 +115,11 @@ def main() -> None:
     json_seconds = _best_of(3, lambda: [orjson.dumps(orjson.loads(orjson.dumps(e))) for e in batch])
     rate = N / seconds
     print(f"transformer (dict->dict, 1 core): {rate:,.0f} events/s   target >= 150,000")
+    per_event = instructions_per_event(batch)
+    if per_event is not None:
+        print(
+            f"   {per_event:,.0f} instructions per event (callgrind; repeatable on a busy machine)"
+        )
     print(f"   ratio to orjson loads+dumps of the same events: {seconds / json_seconds:.2f}x "
           f"(orjson round trip {N / json_seconds:,.0f} events/s)")  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:

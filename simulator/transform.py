@@ -48,7 +48,7 @@ UNKNOWN_TYPE = "unknown_type"
 MALFORMED = "malformed"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs ~0.6 µs more per event to build
 class Transformed:
     """The Amplitude event Braze would send for one Currents event."""
 
@@ -74,7 +74,8 @@ class _Plan:
     event_type: str | None  # None for custom events (the name comes from the record)
     device: bool
     ad_ids: bool
-    keep: frozenset[str]  # storage fields kept in event_properties
+    keep: tuple[str, ...]  # storage fields kept in event_properties (looked up, not scanned:
+    # a storage record carries many fields the type drops, so asking for the kept ones is cheaper)
     renames: dict[str, str]  # storage field -> event_properties key, where they differ
     expand_prefix: str | None  # custom/purchase: prefix for the expanded JSON properties
     purchase: bool
@@ -91,7 +92,7 @@ def _plan(event_type: str, profile: Profile) -> _Plan | None:
         event_type=None if custom else spec.amplitude_name(profile),
         device=spec.device,
         ad_ids=spec.ad_ids,
-        keep=frozenset(f.name for f, _ in spec.property_fields()),
+        keep=tuple(f.name for f, _ in spec.property_fields()),
         renames={f.name: key for f, key in spec.property_fields() if f.name != key},
         expand_prefix=expand.get(event_type),
         purchase=event_type == PURCHASE,
@@ -117,8 +118,7 @@ def _skip(code: str, reason: str, record: dict[str, Any]) -> Skipped:
 
 def transform(record: dict[str, Any], profile: Profile = "page") -> Result:
     """Transform one Currents event, flat or http (auto-detected)."""
-    user = record.get("user")
-    if type(user) is dict and type(record.get("properties")) is dict:
+    if "user" in record and type(record["user"]) is dict and type(record.get("properties")) is dict:
         record = http_to_flat(record)
     event_type = record.get("event_type")
     if type(event_type) is not str:
@@ -164,8 +164,7 @@ def _build(record: dict[str, Any], event_type: str, plan: _Plan) -> Result:
     if plan.purchase:
         out["productId"] = get("product_id")
         out["price"] = get("price")
-    keep = plan.keep
-    props = {k: v for k, v in record.items() if k in keep and v is not None}
+    props = {k: v for k in plan.keep if (v := get(k)) is not None}
     if plan.renames:
         props = {plan.renames.get(k, k): v for k, v in props.items()}
     if plan.expand_prefix is not None:
