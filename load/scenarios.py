@@ -111,7 +111,7 @@ SCENARIOS: dict[str, Scenario] = {
                 Threshold("lost", "==", 0, "429s delay, they do not lose"),
             ),
             full={
-                "run_time_s": 300,
+                "run_time_s": 420,
                 "clock_scale": 2.0,
                 "params": {"events_per_user": 20000, "production_s": 600.0},
             },
