@@ -359,6 +359,7 @@ class CurrentsProvider(BaseProvider):
         self._tables: dict[int, tuple[str, ...]] = {}
         self._json: dict[str, tuple[str, ...]] = {}
         self._rows: dict[str, list[tuple[Any, ...]]] = {}  # last row picked, per paired table
+        self._uuids: list[str] = []  # UUIDs made ahead, in batches (see ``_uuid_batch``)
 
     def _r(self) -> Random:
         """Faker's per-instance ``Random``; refuses the module-global one Faker starts with."""
@@ -374,8 +375,11 @@ class CurrentsProvider(BaseProvider):
 
     # --- ids ---
     def _uuid(self) -> str:
-        h = f"{(self._rng or self._r()).getrandbits(128):032x}"
-        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+        """A random (version 4) UUID; made ``_UUID_BATCH`` at a time, the hottest value here."""
+        uuids = self._uuids
+        if not uuids:
+            uuids.extend(_uuid_batch(self._rng or self._r(), _UUID_BATCH))
+        return uuids.pop()
 
     def currents_event_id(self) -> str:
         """A globally unique event id (UUID, the Amplitude ``insert_id``)."""
@@ -731,7 +735,25 @@ def _getter(names: tuple[str, ...]) -> Callable[[Context], tuple[Any, ...]]:
 
 _MISSING = object()
 _CONTEXT_SET = frozenset(CONTEXT_FIELDS)
-_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}  # RFC 4122 variant nibble
+_UUID_BATCH = 1024
+# Where each of a UUID's 32 hex digits goes in its line "xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx\n".
+_UUID_COLUMNS = tuple((j, j + sum(j >= dash for dash in (8, 12, 16, 20))) for j in range(32))
+_VARIANT_NIBBLE = bytes.maketrans(b"0123456789abcdef", b"89ab" * 4)  # RFC 4122 variant: 10xx
+
+
+def _uuid_batch(rng: Random, k: int) -> list[str]:
+    """``k`` random version-4 UUIDs, about five times cheaper than formatting them one by one.
+
+    All the hex digits are made in one call, then moved into their places in ``k`` lines a
+    column at a time (one strided copy per digit position, in C), and the lines split apart.
+    """
+    digits = rng.randbytes(16 * k).hex().encode()
+    lines = bytearray((b"-" * 36 + b"\n") * k)
+    for src, dst in _UUID_COLUMNS:
+        lines[dst::37] = digits[src::32]
+    lines[14::37] = b"4" * k  # the version nibble
+    lines[19::37] = digits[16::32].translate(_VARIANT_NIBBLE)
+    return lines[:-1].decode().split("\n")
 
 
 def _seconds(at: float) -> int:
