@@ -441,6 +441,11 @@ class CurrentsProvider(BaseProvider):
 
     def _weighted(self, weights: OrderedDict[str, float]) -> str:
         """A weighted pick: ``random_elements``' semantics, from a 200-slot table built once."""
+        return str(self._choice(self._weighted_table(weights)))
+
+    def _weighted_table(self, weights: OrderedDict[str, float]) -> tuple[str, ...]:
+        """Each key repeated in proportion to its weight (200 slots), so a uniform pick is
+        a weighted one."""
         table = self._tables.get(id(weights))
         if table is None:
             total = sum(weights.values())
@@ -448,7 +453,7 @@ class CurrentsProvider(BaseProvider):
                 k for k, w in weights.items() for _ in range(max(1, round(200 * w / total)))
             )
             self._tables[id(weights)] = table
-        return str(self._choice(table))
+        return table
 
     def _pick(self, pool: str) -> Any:
         return self._choice(self._pool(pool))
@@ -684,7 +689,9 @@ class CurrentsProvider(BaseProvider):
 
     def _maker(self, f: Field, spec: EventSpec) -> Maker:
         if f.name == "properties":
-            return self._v_purchase_json if spec.name.endswith("Purchase") else self._v_custom_json
+            if spec.name.endswith("Purchase"):
+                return _picker(self._json_pool("purchase", self.purchase_properties), self._r())
+            return _picker(self._json_pool("custom", self.custom_event_properties), self._r())
         if f.name == "time":
             return _seconds
         if f.name in _MAKERS:
@@ -694,18 +701,12 @@ class CurrentsProvider(BaseProvider):
                 return factory(self)
         return _TYPE_MAKERS[f.type](self)
 
-    def _v_custom_json(self, at: float) -> str:
-        return self._json_pool("custom", self.custom_event_properties)
-
-    def _v_purchase_json(self, at: float) -> str:
-        return self._json_pool("purchase", self.purchase_properties)
-
-    def _json_pool(self, name: str, make: Callable[[], dict[str, Any]]) -> str:
+    def _json_pool(self, name: str, make: Callable[[], dict[str, Any]]) -> tuple[str, ...]:
         """Encoded property maps: 256 made once per provider, then picked (speed)."""
         pool = self._json.get(name)
         if pool is None:
             pool = self._json[name] = tuple(orjson.dumps(make()).decode() for _ in range(256))
-        return str(self._choice(pool))
+        return pool
 
     def _standalone(self, field: str) -> Maker:
         """A value of a context field from a small pool of made-up users and devices."""
@@ -831,8 +832,9 @@ def _earlier(seconds: int) -> Callable[[CurrentsProvider], Maker]:
     return lambda p: lambda at: int(at) - p._r().randint(60, seconds)
 
 
-def _currency(p: CurrentsProvider) -> Maker:
-    return lambda at: p._weighted(p.currencies)
+def _weighted_by(attr: str) -> Callable[[CurrentsProvider], Maker]:
+    """A maker picking a key of the weights class attribute ``attr``, in proportion."""
+    return lambda p: _picker(p._weighted_table(getattr(p, attr)), p._r())
 
 
 def _short_url(p: CurrentsProvider) -> Maker:
@@ -855,7 +857,7 @@ def _json_blob(p: CurrentsProvider) -> Maker:
         tier = p._choice(("bronze", "silver", "gold"))
         return {"offer": p._pick("words"), "tier": tier, "discount": p._r().randint(5, 40)}
 
-    return lambda at: p._json_pool("blob", blob)
+    return _picker(p._json_pool("blob", blob), p._r())
 
 
 # Field name -> value maker factory. Everything not here falls back by suffix, then by type.
@@ -880,8 +882,8 @@ _MAKERS: dict[str, Callable[[CurrentsProvider], Maker]] = {
     "push_token_updated_at": _earlier(86400),
     "product_id": _paired("products", 0),
     "price": _paired("products", 1),
-    "currency": _currency,
-    "name": lambda p: lambda at: p.custom_event_name(),
+    "currency": _weighted_by("currencies"),
+    "name": _weighted_by("custom_event_names"),
     "source": _of(("Organic", "Facebook Ads", "Google Ads", "TikTok", "Apple Search Ads")),
     "latitude": _float(-60, 70, 5),
     "longitude": _float(-170, 170, 5),
@@ -905,7 +907,7 @@ _MAKERS: dict[str, Callable[[CurrentsProvider], Maker]] = {
     "deferral_reason": _one_of("deferral_reasons"),
     "esp": _one_of("esps"),
     "mailbox_provider": _one_of("mailbox_providers"),
-    "from_domain": lambda p: lambda at: "mail." + p._pick("domains"),
+    "from_domain": lambda p: _picker(tuple("mail." + d for d in p._pool("domains")), p._r()),
     "recipient_domain": _of(("gmail.com", "yahoo.com", "outlook.com", "icloud.com")),
     "sending_ip": _pool("ips"),
     "ip_pool": _of(("transactional", "marketing")),
