@@ -326,20 +326,21 @@ def _background(
     pending = _Pending()
     t, scheduled = start, 0
     classes, class_cum = list(shares), list(accumulate(shares.values()))
-    rand, make = rng.random, provider.currents_event
+    rand, make = rng.random, provider._flat_event
     while scheduled < n:
         remaining = max(end - t, window * 1e-6)
         t = min(t - math.log(1.0 - rand()) * remaining * mean / (n - scheduled), end)
         if t >= pending.next_due:  # fewer than n are pending here, so all of them are emitted
             for at, event_type, ctx, extra in pending.due(t):
-                yield at, make(event_type, at=at, context=ctx, extra=extra)
+                yield at, make(event_type, at, ctx, extra)
         identity = _weighted(classes, class_cum, rand)
         names, cum = picks[identity]
         journey = JOURNEYS[_weighted(names, cum, rand)]
         user = _weighted(population.users[identity], population.weights[identity], rand)
         scheduled += _schedule(provider, rng, journey, user, t, end, pending)
-    for at, event_type, ctx, extra in islice(pending.due(math.inf), n - pending.emitted):
-        yield at, make(event_type, at=at, context=ctx, extra=extra)
+    left = n - pending.emitted  # the last journeys may have scheduled more than n
+    for at, event_type, ctx, extra in pending.due(math.inf)[:left]:
+        yield at, make(event_type, at, ctx, extra)
 
 
 _Item = tuple[float, str, Context, Context | None]  # at, event type, context, journey extras
@@ -371,15 +372,17 @@ class _Pending:
             self.next_due = self.seconds[0] + 1
         bucket.append(item)
 
-    def due(self, t: float) -> Iterator[_Item]:
+    def due(self, t: float) -> list[_Item]:
         """The events of every second that ends by ``t``, in time order."""
         seconds, buckets = self.seconds, self.buckets
+        events: list[_Item] = []
         while seconds and seconds[0] + 1 <= t:
             bucket = buckets.pop(heapq.heappop(seconds))
             bucket.sort(key=_AT)
-            self.emitted += len(bucket)
-            yield from bucket
+            events += bucket
+        self.emitted += len(events)
         self.next_due = seconds[0] + 1 if seconds else math.inf
+        return events
 
 
 _AT = itemgetter(0)
