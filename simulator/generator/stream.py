@@ -318,14 +318,13 @@ def _background(
     if n <= 0:
         return
     population = _population(provider, rng, spec, shares, n)
-    picks = _journey_picks(spec, shares)
+    picks, picks_cum = _journey_picks(spec, shares)
     mean = sum(JOURNEYS[j].mean_events() * w for j, w in spec.journeys.items()) / sum(
         spec.journeys.values()
     )
     end = start + window - 1e-3  # the window is half-open; times are whole seconds
     pending = _Pending()
     t, scheduled = start, 0
-    classes, class_cum = list(shares), list(accumulate(shares.values()))
     rand, make = rng.random, provider._flat_event
     while scheduled < n:
         remaining = max(end - t, window * 1e-6)
@@ -333,9 +332,7 @@ def _background(
         if t >= pending.next_due:  # fewer than n are pending here, so all of them are emitted
             for at, event_type, ctx, extra in pending.due(t):
                 yield at, make(event_type, at, ctx, extra)
-        identity = _weighted(classes, class_cum, rand)
-        names, cum = picks[identity]
-        journey = JOURNEYS[_weighted(names, cum, rand)]
+        identity, journey = _weighted(picks, picks_cum, rand)
         user = _weighted(population.users[identity], population.weights[identity], rand)
         scheduled += _schedule(provider, rng, journey, user, t, end, pending)
     left = n - pending.emitted  # the last journeys may have scheduled more than n
@@ -395,17 +392,23 @@ def _weighted(items: list[Any], cum: list[float], rand: Callable[[], float]) -> 
 
 def _journey_picks(
     spec: Mix, shares: dict[Identity, float]
-) -> dict[Identity, tuple[list[str], list[float]]]:
-    """Per identity class, the journeys it may take (no app journeys without a device)."""
-    picks: dict[Identity, tuple[list[str], list[float]]] = {}
+) -> tuple[list[tuple[Identity, Journey]], list[float]]:
+    """(identity class, journey) pairs with cumulative weights, so one draw picks both: the
+    class in its share, then a journey it may take (no app journeys without a device)."""
+    pairs: list[tuple[Identity, Journey]] = []
+    weights: list[float] = []
     for identity in IDENTITIES:
         allowed = {
             j: w
             for j, w in spec.journeys.items()
             if identity != "neither" or not JOURNEYS[j].device
         } or {"email": 1.0}  # users with neither id only ever get e-mails/SMS
-        picks[identity] = (list(allowed), list(accumulate(allowed.values())))
-    return picks
+        total = sum(allowed.values())
+        for name, weight in allowed.items():
+            if shares[identity] * weight > 0:
+                pairs.append((identity, JOURNEYS[name]))
+                weights.append(shares[identity] * weight / total)
+    return pairs, list(accumulate(weights))
 
 
 def _schedule(
@@ -426,6 +429,7 @@ def _schedule(
         ctx = dict(user)
         ctx.update(provider.currents_message(channel, journey.kind))
     session: Context | None = {"session_id": provider._uuid()} if journey.session else None
+    conversion = _conversion(ctx)
     cur, first, pushed = t0, None, 0
     for step in journey.steps:
         if step.p < 1.0 and rng.random() >= step.p:
@@ -444,18 +448,19 @@ def _schedule(
             extra = session
             if session is not None and step is journey.steps[-1]:
                 extra = {**session, "duration": round(at - first, 3)}
-            event_type = any_type or _resolve(step.event_type, ctx)
+            event_type = any_type or step.event_type
+            if event_type == CONVERSION:
+                event_type = conversion
             pending.add((at, event_type, ctx, extra))
             pushed += 1
     return pushed
 
 
-def _resolve(event_type: str, ctx: Context) -> str:
-    if event_type == CONVERSION:
-        if ctx.get("campaign_id") is not None:
-            return "users.campaigns.Conversion"
-        return "users.canvas.Conversion"
-    return event_type
+def _conversion(ctx: Context) -> str:
+    """What a ``CONVERSION`` step of a journey with this message is: campaign or Canvas."""
+    if ctx.get("campaign_id") is not None:
+        return "users.campaigns.Conversion"
+    return "users.canvas.Conversion"
 
 
 def _channel_of(event_type: str) -> str | None:
