@@ -658,7 +658,9 @@ class CurrentsProvider(BaseProvider):
     ) -> dict[str, Any]:
         """``currents_event`` in the flat shape, all arguments given: the stream's hot path."""
         plan = self._plans.get(event_type) or self._plan(event_type)
-        record: dict[str, Any] = {"event_type": event_type, "id": self._uuid(), "time": int(at)}
+        record = plan.template.copy()  # every key in place: no resizing while it fills
+        record["id"] = self._uuid()
+        record["time"] = int(at)
         try:  # one C-level gather; itemgetter gives exactly one value per name
             record.update(zip(plan.ctx_names, plan.ctx_values(ctx), strict=False))
         except KeyError as missing_key:
@@ -681,15 +683,21 @@ class CurrentsProvider(BaseProvider):
         spec: EventSpec = CATALOGUE[event_type]
         from_ctx = [f for f in spec.fields if f.name in _CONTEXT_SET]
         names = tuple(f.name for f in from_ctx)
+        required = tuple((f.name, self._maker(f, spec)) for f in from_ctx if not f.nullable)
+        makers = tuple(
+            (f.name, self._maker(f, spec))
+            for f in spec.fields
+            if f.name not in _CONTEXT_SET and f.name not in ("id", "time")
+        )
         plan = _Plan(
+            template={
+                "event_type": event_type,
+                **dict.fromkeys(("id", "time", *names, *(name for name, _ in makers))),
+            },
             ctx_names=names,
             ctx_values=_getter(names),
-            required_ctx=tuple((f.name, self._maker(f, spec)) for f in from_ctx if not f.nullable),
-            makers=tuple(
-                (f.name, self._maker(f, spec))
-                for f in spec.fields
-                if f.name not in _CONTEXT_SET and f.name not in ("id", "time")
-            ),
+            required_ctx=required,
+            makers=makers,
         )
         self._plans[event_type] = plan
         return plan
@@ -725,8 +733,10 @@ class CurrentsProvider(BaseProvider):
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """How to fill one event type: context fields in one C-level gather, then value makers."""
+    """How to fill one event type: a copy of its template, context fields in one C-level
+    gather, then value makers."""
 
+    template: dict[str, Any]  # the record's keys in order, with its event_type filled in
     ctx_names: tuple[str, ...]
     ctx_values: Callable[[Context], tuple[Any, ...]]
     required_ctx: tuple[tuple[str, Maker], ...]
