@@ -30,7 +30,6 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import itemgetter
 from random import Random
 from typing import Any, ClassVar, Literal
 
@@ -661,8 +660,9 @@ class CurrentsProvider(BaseProvider):
         record = plan.template.copy()  # every key in place: no resizing while it fills
         record["id"] = self._uuid()
         record["time"] = int(at)
-        try:  # one C-level gather; itemgetter gives exactly one value per name
-            record.update(zip(plan.ctx_names, plan.ctx_values(ctx), strict=False))
+        try:  # a plain loop costs less than record.update(zip(names, itemgetter(ctx)))
+            for name in plan.ctx_names:
+                record[name] = ctx[name]
         except KeyError as missing_key:
             raise ValueError(
                 f"context lacks {missing_key}: build it with currents_context()"
@@ -695,7 +695,6 @@ class CurrentsProvider(BaseProvider):
                 **dict.fromkeys(("id", "time", *names, *(name for name, _ in makers))),
             },
             ctx_names=names,
-            ctx_values=_getter(names),
             required_ctx=required,
             makers=makers,
         )
@@ -733,22 +732,12 @@ class CurrentsProvider(BaseProvider):
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """How to fill one event type: a copy of its template, context fields in one C-level
-    gather, then value makers."""
+    """How to fill one event type: a copy of its template, then context fields and values."""
 
     template: dict[str, Any]  # the record's keys in order, with its event_type filled in
     ctx_names: tuple[str, ...]
-    ctx_values: Callable[[Context], tuple[Any, ...]]
     required_ctx: tuple[tuple[str, Maker], ...]
     makers: tuple[tuple[str, Maker], ...]
-
-
-def _getter(names: tuple[str, ...]) -> Callable[[Context], tuple[Any, ...]]:
-    if not names:
-        return lambda ctx: ()
-    if len(names) == 1:
-        return lambda ctx: (ctx[names[0]],)
-    return itemgetter(*names)
 
 
 _MISSING = object()
