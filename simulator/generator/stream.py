@@ -30,7 +30,7 @@ import math
 from bisect import bisect
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import accumulate, count, islice
+from itertools import accumulate, islice
 from operator import itemgetter
 from random import Random
 from typing import Any
@@ -264,8 +264,7 @@ def event_stream(
         _hot(provider, rng, h, k, start, window) for h, k in zip(spec.hot, hot_counts, strict=True)
     ]
     merged = heapq.merge(*streams, key=itemgetter(0)) if len(streams) > 1 else streams[0]
-    for _, event in merged:
-        yield event
+    yield from map(itemgetter(1), merged)
 
 
 def _shares(identity: Mapping[Identity, float]) -> dict[Identity, float]:
@@ -319,30 +318,71 @@ def _background(
     if n <= 0:
         return
     population = _population(provider, rng, spec, shares, n)
-    picks = _journey_picks(spec, shares)
+    picks, picks_cum = _journey_picks(spec, shares)
     mean = sum(JOURNEYS[j].mean_events() * w for j, w in spec.journeys.items()) / sum(
         spec.journeys.values()
     )
     end = start + window - 1e-3  # the window is half-open; times are whole seconds
-    pending: list[tuple[float, int, str, Context, Context | None]] = []
-    seq = count()
-    t, scheduled, emitted = start, 0, 0
-    classes, class_cum = list(shares), list(accumulate(shares.values()))
-    rand, pop = rng.random, heapq.heappop
+    pending = _Pending()
+    t, scheduled = start, 0
+    rand, make = rng.random, provider._flat_event
     while scheduled < n:
         remaining = max(end - t, window * 1e-6)
         t = min(t - math.log(1.0 - rand()) * remaining * mean / (n - scheduled), end)
-        while pending and pending[0][0] <= t and emitted < n:
-            yield _emit(provider, pop(pending))
-            emitted += 1
-        identity = _weighted(classes, class_cum, rand)
-        names, cum = picks[identity]
-        journey = JOURNEYS[_weighted(names, cum, rand)]
+        if t >= pending.next_due:  # fewer than n are pending here, so all of them are emitted
+            for at, event_type, ctx, extra in pending.due(t):
+                yield at, make(event_type, at, ctx, extra)
+        identity, journey = _weighted(picks, picks_cum, rand)
         user = _weighted(population.users[identity], population.weights[identity], rand)
-        scheduled += _schedule(provider, rng, journey, user, t, end, pending, seq)
-    while pending and emitted < n:
-        yield _emit(provider, heapq.heappop(pending))
-        emitted += 1
+        scheduled += _schedule(provider, rng, journey, user, t, end, pending)
+    left = n - pending.emitted  # the last journeys may have scheduled more than n
+    for at, event_type, ctx, extra in pending.due(math.inf)[:left]:
+        yield at, make(event_type, at, ctx, extra)
+
+
+_Item = tuple[float, str, Context, Context | None]  # at, event type, context, journey extras
+
+
+class _Pending:
+    """Scheduled events, emitted in time order: cheaper than a heap of every event.
+
+    Each event goes in the bucket of its whole second; a bucket is sorted only when it is due,
+    by time, stably (events at the same instant keep the order they were scheduled in). A small
+    heap holds the seconds that have a bucket. A second is complete, hence due, once the
+    scheduler's clock has passed it: journeys never schedule an event before their start.
+    """
+
+    __slots__ = ("buckets", "emitted", "next_due", "seconds")
+
+    def __init__(self) -> None:
+        self.buckets: dict[int, list[_Item]] = {}
+        self.seconds: list[int] = []  # heap of the keys of ``buckets``
+        self.next_due = math.inf  # the clock time at which the earliest bucket is complete
+        self.emitted = 0
+
+    def add(self, item: _Item) -> None:
+        second = int(item[0])
+        bucket = self.buckets.get(second)
+        if bucket is None:
+            bucket = self.buckets[second] = []
+            heapq.heappush(self.seconds, second)
+            self.next_due = self.seconds[0] + 1
+        bucket.append(item)
+
+    def due(self, t: float) -> list[_Item]:
+        """The events of every second that ends by ``t``, in time order."""
+        seconds, buckets = self.seconds, self.buckets
+        events: list[_Item] = []
+        while seconds and seconds[0] + 1 <= t:
+            bucket = buckets.pop(heapq.heappop(seconds))
+            bucket.sort(key=_AT)
+            events += bucket
+        self.emitted += len(events)
+        self.next_due = seconds[0] + 1 if seconds else math.inf
+        return events
+
+
+_AT = itemgetter(0)
 
 
 def _weighted(items: list[Any], cum: list[float], rand: Callable[[], float]) -> Any:
@@ -352,17 +392,23 @@ def _weighted(items: list[Any], cum: list[float], rand: Callable[[], float]) -> 
 
 def _journey_picks(
     spec: Mix, shares: dict[Identity, float]
-) -> dict[Identity, tuple[list[str], list[float]]]:
-    """Per identity class, the journeys it may take (no app journeys without a device)."""
-    picks: dict[Identity, tuple[list[str], list[float]]] = {}
+) -> tuple[list[tuple[Identity, Journey]], list[float]]:
+    """(identity class, journey) pairs with cumulative weights, so one draw picks both: the
+    class in its share, then a journey it may take (no app journeys without a device)."""
+    pairs: list[tuple[Identity, Journey]] = []
+    weights: list[float] = []
     for identity in IDENTITIES:
         allowed = {
             j: w
             for j, w in spec.journeys.items()
             if identity != "neither" or not JOURNEYS[j].device
         } or {"email": 1.0}  # users with neither id only ever get e-mails/SMS
-        picks[identity] = (list(allowed), list(accumulate(allowed.values())))
-    return picks
+        total = sum(allowed.values())
+        for name, weight in allowed.items():
+            if shares[identity] * weight > 0:
+                pairs.append((identity, JOURNEYS[name]))
+                weights.append(shares[identity] * weight / total)
+    return pairs, list(accumulate(weights))
 
 
 def _schedule(
@@ -372,8 +418,7 @@ def _schedule(
     user: Context,
     t0: float,
     end: float,
-    pending: list[tuple[float, int, str, Context, Context | None]],
-    seq: Iterator[int],
+    pending: _Pending,
 ) -> int:
     """Push one journey's events on ``pending``; return how many."""
     ctx, channel, any_type = user, journey.channel, None
@@ -384,6 +429,7 @@ def _schedule(
         ctx = dict(user)
         ctx.update(provider.currents_message(channel, journey.kind))
     session: Context | None = {"session_id": provider._uuid()} if journey.session else None
+    conversion = _conversion(ctx)
     cur, first, pushed = t0, None, 0
     for step in journey.steps:
         if step.p < 1.0 and rng.random() >= step.p:
@@ -402,31 +448,25 @@ def _schedule(
             extra = session
             if session is not None and step is journey.steps[-1]:
                 extra = {**session, "duration": round(at - first, 3)}
-            event_type = any_type or _resolve(step.event_type, ctx)
-            heapq.heappush(pending, (at, next(seq), event_type, ctx, extra))
+            event_type = any_type or step.event_type
+            if event_type == CONVERSION:
+                event_type = conversion
+            pending.add((at, event_type, ctx, extra))
             pushed += 1
     return pushed
 
 
-def _resolve(event_type: str, ctx: Context) -> str:
-    if event_type == CONVERSION:
-        if ctx.get("campaign_id") is not None:
-            return "users.campaigns.Conversion"
-        return "users.canvas.Conversion"
-    return event_type
+def _conversion(ctx: Context) -> str:
+    """What a ``CONVERSION`` step of a journey with this message is: campaign or Canvas."""
+    if ctx.get("campaign_id") is not None:
+        return "users.campaigns.Conversion"
+    return "users.canvas.Conversion"
 
 
 def _channel_of(event_type: str) -> str | None:
     """``users.messages.sms.Send`` -> ``sms``; None for behaviours and storage types."""
     parts = event_type.split(".")
     return parts[2] if parts[:2] == ["users", "messages"] else None
-
-
-def _emit(
-    provider: CurrentsProvider, item: tuple[float, int, str, Context, Context | None]
-) -> tuple[float, dict[str, Any]]:
-    at, _, event_type, ctx, extra = item
-    return at, provider.currents_event(event_type, at=at, context=ctx, extra=extra)
 
 
 def _hot(
