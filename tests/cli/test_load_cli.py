@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -20,20 +21,21 @@ def test_print_config_needs_a_host(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_print_config_gives_every_process_the_same_configuration(
-    capsys: pytest.CaptureFixture[str],
+    amplitude_mock: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     args = [
         "load",
         "credential-expiry",
         "--host",
-        "http://127.0.0.1:9",
+        amplitude_mock.url,
         "--print-config",
         "--threshold",
         "lost<=10",
     ]
     assert main(args) == 0
     cfg = json.loads(capsys.readouterr().out)
-    assert cfg["host"] == "http://127.0.0.1:9" and cfg["clock_scale"] == 7200.0
+    assert cfg["host"] == amplitude_mock.url and cfg["clock_scale"] == 7200.0
+    assert cfg["truth"] == "server"
     assert ["lost", "<=", 10.0, "set on the command line"] in cfg["thresholds"]
     assert ["connectors_missing", "==", 0, "every connector reported its ledger"] in cfg[
         "thresholds"
