@@ -36,7 +36,7 @@ test-only: install node ## run the test suite without lint (load smoke runs last
 	$(BIN)/pytest -n 2 -p no:cacheprovider -m "not load"
 	$(BIN)/pytest -p no:cacheprovider -m load
 
-load: install ## every load scenario at full size, headless (at most 25 minutes: each is time-bounded; see reports/)
+load: install ## every load scenario at full size, headless (about 15 minutes measured, at most 22: each is time-bounded; see reports/)
 	$(BIN)/currents-sim load all --size full
 
 lint: install ## ruff check + format check, mypy, import contracts
