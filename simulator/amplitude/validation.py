@@ -18,6 +18,9 @@ not used here because per-event jsonschema validation is too slow for 50,000 eve
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import chain, repeat
+from operator import is_not
 from typing import Any
 
 from simulator.amplitude.limits import Limits
@@ -216,8 +219,68 @@ def check_events(
 ) -> tuple[EventProblems, list[IdPair]]:
     """Problems of every event of a request (all failing indices, in index order), and the
     ``(device_id, user_id)`` of each event."""
+    ids = all_valid_ids(events, min_len, limits)
+    if ids is not None:
+        return EventProblems(), ids
     problems = EventProblems()
     ids = [
         check_event(problems, index, event, min_len, limits) for index, event in enumerate(events)
     ]
     return problems, ids
+
+
+# -- fast path: a whole request checked column by column --------------------------------------
+# Most requests are entirely valid. Checking them field by field per event costs ~20 bytecode
+# steps per field; checking each field as a *column* (``map``/``set`` over all events, loops in
+# C) decides "everything is valid" for a fraction of that. It only ever answers "all valid" or
+# "don't know": any doubt (a wrong type, a short or blocked id, an event without ids, nested
+# containers, a non-object event) runs the per-event check above, which alone reports problems.
+_NONE = type(None)
+_ALLOWED = {name: frozenset((*types, _NONE)) for name, types in FIELD_TYPES.items()}
+_IDS_ALLOWED = frozenset((str, _NONE))
+_present = partial(is_not, None)
+
+
+def _column(events: list[dict[str, Any]], name: str) -> list[Any]:
+    """``event.get(name)`` of every event."""
+    return list(map(dict.get, events, repeat(name)))
+
+
+def _ids_ok(values: list[Any], min_len: int, blocked: frozenset[str]) -> bool:
+    """Every value absent or a long enough string that is not blocked."""
+    if not set(map(type, values)) <= _IDS_ALLOWED:
+        return False
+    present = list(filter(_present, values))
+    if min(map(len, present), default=min_len) < min_len:
+        return False
+    return blocked.isdisjoint(map(str.lower, present))
+
+
+def _flat(column: list[Any]) -> bool:
+    """No property object of the column (dicts or None) holds a container."""
+    children = chain.from_iterable(map(dict.values, filter(None, column)))
+    kinds = set(map(type, children))
+    return dict not in kinds and list not in kinds
+
+
+def all_valid_ids(events: list[Any], min_len: int, limits: Limits) -> list[IdPair] | None:
+    """The ``(device_id, user_id)`` of every event when all are certainly valid, else None."""
+    if set(map(type, events)) != {dict}:
+        return None
+    event_types = _column(events, "event_type")
+    if set(map(type, event_types)) != {str} or not all(event_types):
+        return None
+    users, devices = _column(events, "user_id"), _column(events, "device_id")
+    blocked = limits.blocked_ids
+    if not (_ids_ok(users, min_len, blocked) and _ids_ok(devices, min_len, blocked)):
+        return None
+    ids = list(zip(devices, users, strict=True))
+    if (None, None) in ids:  # no id at all: the $groupidentify exemption is check_event's
+        return None
+    for name in set().union(*events).intersection(_ALLOWED):
+        column = _column(events, name)
+        if not set(map(type, column)) <= _ALLOWED[name]:
+            return None
+        if name in _NESTED and not _flat(column):
+            return None
+    return ids
