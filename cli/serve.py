@@ -8,10 +8,13 @@ With no ``--api-key`` every key is accepted (sandbox); with one or more, only th
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 
 from cli.errors import CliError
+
+YOUNG_GC_THRESHOLD = 20_000  # allocations between young collections in the served process
 
 HELP = "serve the mock Amplitude (ingestion + /_mock admin API) on a threaded WSGI server"
 
@@ -115,6 +118,10 @@ def run(args: argparse.Namespace) -> int:
     # waitress warns "Task queue depth is N" whenever requests wait for a thread: noise under
     # load tests, where a queue is expected.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    # Each 100-event upload allocates ~300 dicts (parsed events) that refcounting frees when the
+    # request ends; the default young-generation threshold (700) ran a collection every other
+    # request for nothing (~8 % of the CPU per event). Collections still run, just less often.
+    gc.set_threshold(YOUNG_GC_THRESHOLD, 10, 10)
 
     config = {"API_KEYS": args.api_key, "LIMITS": overrides, **cohort_config(args)}
     app = create_app(config, seed=args.seed)
