@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -267,18 +269,15 @@ class AmplitudeModel:
         rid: int,
         now: float,
     ) -> int:
-        outcomes = []
-        ingested = 0
-        dedupe, props = backend.dedupe, backend.properties
-        first_seen = dedupe.first_seen
-        for event, (device_id, _) in zip(events, ids, strict=True):
-            insert_id = event.get("insert_id")
-            if type(insert_id) is str and not first_seen(device_id, insert_id, now):
-                outcomes.append(journal.DEDUPLICATED)
-                continue
-            outcomes.append(journal.INGESTED)
-            ingested += 1
-            if "user_properties" in event or "group_properties" in event:
+        # Validation made every insert_id a string or None, so the pairs go straight to dedupe.
+        insert_ids = map(dict.get, events, repeat("insert_id"))
+        pairs = zip(map(itemgetter(0), ids), insert_ids, strict=True)
+        new = backend.dedupe.new_flags(pairs, now)
+        outcomes = [journal.INGESTED if flag else journal.DEDUPLICATED for flag in new]
+        ingested = new.count(True)
+        props = backend.properties
+        for event, flag in zip(events, new, strict=True):
+            if flag and ("user_properties" in event or "group_properties" in event):
                 props.apply_event(event)
         self.journal.add_each(backend.api_key, rid, int(now * 1000), outcomes, events)
         return ingested
