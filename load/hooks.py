@@ -22,7 +22,7 @@ from load import report
 from load.crosscheck import mismatch, simulated_losses
 from load.thresholds import Threshold, evaluate
 from load.truth import summarize, summarize_ledgers
-from load.users import LEDGER_MESSAGE, LEDGERS, config
+from load.users import LEDGER_MESSAGE, LEDGERS, collect_ledger, config
 
 PAGE = 1000
 
@@ -51,7 +51,9 @@ class Admin:
 def listen_for_ledgers(environment: Environment, **_: Any) -> None:
     runner = environment.runner
     if isinstance(runner, MasterRunner):
-        runner.register_message(LEDGER_MESSAGE, lambda msg, **_: LEDGERS.append(msg.data))
+        runner.register_message(
+            LEDGER_MESSAGE, lambda msg, **_: collect_ledger(environment, msg.data)
+        )
 
 
 def client_truth(ledgers: list[dict[str, Any]]) -> dict[str, Any]:

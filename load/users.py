@@ -26,7 +26,7 @@ import gevent
 import orjson
 from locust import FastHttpUser, task
 from locust.exception import StopUser
-from locust.runners import STATE_RUNNING, WorkerRunner
+from locust.runners import STATE_RUNNING, STATE_SPAWNING, WorkerRunner
 
 from load.connectors import connector as build_connector
 from load.connectors import stream
@@ -125,10 +125,22 @@ def report_ledger(environment: Any, summary: dict[str, Any]) -> None:
     if isinstance(runner, WorkerRunner):
         runner.send_message(LEDGER_MESSAGE, summary)
     else:
-        LEDGERS.append(summary)
+        collect_ledger(environment, summary)
 
 
 LEDGERS: list[dict[str, Any]] = []  # the judge's collection (master or local runner)
+
+
+def collect_ledger(environment: Any, summary: dict[str, Any]) -> None:
+    """Keep a connector's ledger (master or local runner); the last one ends the run."""
+    LEDGERS.append(summary)
+    runner = environment.runner
+    if (
+        len(LEDGERS) >= config()["users"]
+        and runner is not None
+        and runner.state in (STATE_RUNNING, STATE_SPAWNING)
+    ):
+        gevent.spawn_later(0.2, runner.quit)
 
 
 def user_index(workers: int, worker_index: int) -> int:
@@ -166,9 +178,7 @@ class ConnectorUser(FastHttpUser):
         self._finish()
 
     def _finish(self) -> None:
-        """Stop this user; the last one of this process ends the run (bounded by count, not
-        only by time): a worker quits, and the master stops when its last worker has quit."""
-        runner = self.environment.runner
-        if runner is not None and runner.user_count <= 1 and runner.state == STATE_RUNNING:
-            gevent.spawn_later(0.2, runner.quit)
+        """Stop this user. The run ends when the judge holds every connector's ledger
+        (``collect_ledger``), so it is bounded by count, not only by time. A worker must not
+        quit on its own: Locust's master would hand its users to the remaining workers."""
         raise StopUser()
