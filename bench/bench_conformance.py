@@ -22,19 +22,10 @@ import orjson
 
 from bench.bench_transform import events
 from simulator.conformance import ContentCheck, Tally
-from simulator.transform import Transformed, transform
+from simulator.transform import exported_events
 
 BIG = 1_000_000
 SMALL = 100_000
-
-
-def _reference(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out = []
-    for record in records:
-        result = transform(record)
-        if isinstance(result, Transformed):
-            out.append(result.event)
-    return out
 
 
 def _stream(reference: list[dict[str, Any]]) -> Any:
@@ -96,7 +87,7 @@ def _run_cli(produced: Path, received: Path) -> tuple[float, int, str]:
 
 def main() -> None:
     records = events(SMALL)
-    reference = _reference(records)
+    reference = exported_events(records)
     seconds, feeding, total = _core(reference)
     print(f"comparison core ({total:,} reference vs received events, parsed): "
           f"{total / seconds:,.0f} "

@@ -21,6 +21,7 @@ Rules (DESIGN.md §3; BRAZE_CURRENTS.md §8, sources there):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -197,6 +198,9 @@ def _expand(record: dict[str, Any], prefix: str, props: dict[str, Any]) -> str |
     return None
 
 
-def transform_all(records: list[dict[str, Any]], profile: Profile = "page") -> list[Result]:
-    """Convenience for tests and small inputs."""
-    return [transform(r, profile) for r in records]
+def exported_events(
+    records: Iterable[dict[str, Any]], profile: Profile = "page"
+) -> list[dict[str, Any]]:
+    """The Amplitude events Braze sends for ``records`` (skipped ones left out), in order."""
+    results = (transform(record, profile) for record in records)
+    return [r.event for r in results if isinstance(r, Transformed)]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from simulator.transform import Transformed, transform
+from simulator.transform import exported_events
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "transform"
 
@@ -19,12 +19,7 @@ def golden_inputs() -> list[dict[str, Any]]:
 
 
 def reference_output(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out = []
-    for record in records:
-        result = transform(record)
-        if isinstance(result, Transformed):
-            out.append(result.event)
-    return out
+    return exported_events(records)
 
 
 def many_inputs(n: int) -> list[dict[str, Any]]:
