@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
                 _report_skip(record.source, record.line, result, skipped_out)
             else:
                 counts["transformed"] += 1
-                out.write(orjson.dumps(result.event) + b"\n")
+                out.write(orjson.dumps(result.event, option=orjson.OPT_APPEND_NEWLINE))
     finally:
         out.flush()
         if args.out:
