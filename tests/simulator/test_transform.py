@@ -18,6 +18,7 @@ from simulator.transform import (
     UNKNOWN_TYPE,
     Skipped,
     Transformed,
+    builder_source,
     transform,
 )
 from tests.strategies import any_event
@@ -296,3 +297,16 @@ def test_every_catalogue_type_is_handled() -> None:
             {"event_type": name, "id": "e", "time": 1, "external_user_id": "user-1", "name": "n"}
         )
         assert isinstance(result, Transformed | Skipped)
+
+
+def test_builder_source_spells_out_each_kept_field_once() -> None:
+    source = builder_source("users.messages.contentcard.Click")
+    assert source is not None
+    assert source.count("props['card_id'] = v") == 1  # renamed from content_card_id
+    assert "props['content_card_id']" not in source
+    assert "'user_id'" in source and "get('user_id')" not in source  # Braze's id is never read
+
+
+def test_builder_source_is_none_for_types_braze_does_not_send() -> None:
+    assert builder_source("users.profile.Update") is None
+    assert builder_source("users.no.such.Type") is None
