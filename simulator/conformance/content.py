@@ -17,9 +17,10 @@ iterable); no event is ever held in memory whole:
    produced events of differing pairs are stored whole in a temporary on-disk SQLite file
    (stdlib ``sqlite3``) keyed by ordinal; then, walking the received events, each one of a
    differing pair is explained against its stored reference (``diff.diff_event``), in the
-   order it arrived. The few example events are kept in memory.
+   order it arrived. The events shown as examples are stored there too.
 
-Memory is bounded by ``memory`` plus SQLite's 16 MiB page cache, whatever the input size; the
+The comparison's memory stays within about ``memory`` (SQLite's page cache included; measured
+by ``bench_conformance``), whatever the input size or the number of examples asked for; the
 result does not depend on whether anything was spilled. A clean run costs one pass; a run
 where every event differs costs two passes and disk. Two different ids colliding on a 64-bit
 hash is ~3e-8 likely at a million events (birthday bound); the ids shown in findings are read
@@ -53,6 +54,10 @@ _BATCH = 500
 _SORTED = orjson.OPT_SORT_KEYS
 _NO_ID = "\x00"  # prefix of the synthetic key of a received event without a usable insert_id
 _SKIP_REASONS = 10_000  # reasons kept for the first skipped events (the rest: a generic one)
+_SCHEMA = """
+CREATE TABLE xexp (ord INTEGER PRIMARY KEY, blob BLOB NOT NULL);
+CREATE TABLE xrec (seq INTEGER PRIMARY KEY, blob BLOB NOT NULL);
+"""
 
 
 @dataclass
@@ -129,11 +134,11 @@ class ContentCheck:
         self._expected_rows = Sorter(("key", "ord", "fp"), self._spool)
         self._received_rows = Sorter(("key", "fp", "seq"), self._spool, count="count")
         self._skipped_rows = Sorter(("key",), self._spool)
-        # How ``memory`` is shared (each phase's temporaries measured, see bench_conformance):
-        # pass 1 buffers 2/5 (sorting one takes ~1.3x its size more); reading runs back 1/8 and
+        # How ``memory`` is shared (peaks measured with bench_conformance): pass 1 buffers 1/3
+        # (sorting a full one to spill it takes ~1.5x its size more); reading runs back 1/8 and
         # the differing pairs' buffers 1/8; pass 2: reading pairs 1/8, SQLite's page cache 1/4.
         self._budget = Budget(
-            memory * 2 // 5, (self._expected_rows, self._received_rows, self._skipped_rows)
+            memory // 3, (self._expected_rows, self._received_rows, self._skipped_rows)
         )
         self._skipped_reason: dict[int, str] = {}  # id hash -> reason, first few only
         self._db: sqlite3.Connection | None = None
@@ -158,7 +163,7 @@ class ContentCheck:
             for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{cache_kib}",
                            "locking_mode=EXCLUSIVE"):  # fmt: skip
                 self._db.execute(f"PRAGMA {pragma}")
-            self._db.execute("CREATE TABLE xexp (ord INTEGER PRIMARY KEY, blob BLOB NOT NULL)")
+            self._db.executescript(_SCHEMA)
         return self._db
 
     def run(self, produced: Source, received: Source, tally: Tally) -> ContentResult:
@@ -270,21 +275,20 @@ class ContentCheck:
             pairs.check()
         pairs.finish()
         examples = {*extra.column("seq"), *duplicated.column("seq")}
-        stored: dict[tuple[str, int], Any] = {}
         if by_ord.runs or missing.rows:
-            self._store_expected(produced, missing.column("ord"), by_ord, stored)
+            self._store_expected(produced, missing.column("ord"), by_ord)
         if by_seq.runs or examples:
-            self._explain_received(received, examples, by_seq, stored, tally)
+            self._explain_received(received, examples, by_seq, tally)
         for ordinal in missing.column("ord"):
-            tally.add(_missing(stored["exp", ordinal]))
+            tally.add(_missing(self._blob("xexp", "ord", ordinal)))
         tally.bump("missing", result.missing - len(missing.column("ord")))
         for seq, key, skip in zip(extra.column("seq"), extra.column("key"),
                                   extra.column("skipped"), strict=True):  # fmt: skip
             reason = self._skipped_reason.get(key, "no ids or not exported") if skip else None
-            tally.add(_extra(stored["rec", seq], reason))
+            tally.add(_extra(self._blob("xrec", "seq", seq), reason))
         tally.bump("extra", result.extra - len(extra.column("seq")))
         for seq, copies in zip(duplicated.column("seq"), duplicated.column("count"), strict=True):
-            event = stored["rec", seq]
+            event = self._blob("xrec", "seq", seq)
             tally.add(Finding("duplicated", _event_id(event), f"received {copies} times"))
         tally.bump("duplicated", result.duplicated - len(duplicated.column("seq")))
         result.matched = paired - result.mismatched
@@ -293,22 +297,16 @@ class ContentCheck:
     def _wanted(self, sorter: Sorter) -> Iterator[Columns]:
         return ascending(sorter, self.memory // 8)
 
-    def _store_expected(
-        self, produced: Source, examples: list[int], by_ord: Sorter, stored: dict[Any, Any]
-    ) -> None:
-        """Reference events of the differing pairs into SQLite; of the examples, in ``stored``."""
+    def _store_expected(self, produced: Source, examples: list[int], by_ord: Sorter) -> None:
+        """The reference events of the examples and of the differing pairs, into SQLite."""
         wanted = heapq.merge(examples, (o for (o,) in _rows(self._wanted(by_ord), "ord")))
-        examples_set = set(examples)
         db = self._database()
         rows: list[tuple[int, bytes]] = []
         want = next(wanted, None)
         for ordinal, event in self._expected(produced):
             if ordinal != want:
                 continue
-            if ordinal in examples_set:
-                stored["exp", ordinal] = orjson.loads(_canonical(event))
-            else:
-                rows.append((ordinal, _canonical(event)))
+            rows.append((ordinal, _canonical(event)))
             if len(rows) >= _BATCH:
                 db.executemany("INSERT INTO xexp VALUES (?, ?)", rows)
                 rows = []
@@ -322,25 +320,27 @@ class ContentCheck:
         received: Source,
         examples: set[int],
         by_seq: Sorter,
-        stored: dict[Any, Any],
         tally: Tally,
     ) -> None:
-        """Walk the received events: keep the examples, explain each differing pair in turn."""
+        """Walk the received events: store the examples, explain each differing pair in turn."""
         pairs = _rows(self._wanted(by_seq), "seq", "ord")
         pair = next(pairs, None)
         remaining = len(examples)
-        lookup = self._database().execute if pair is not None else None
+        execute = self._database().execute
         for seq, event in self._received(received):
             if seq in examples:
-                stored["rec", seq] = orjson.loads(_canonical(event))
+                execute("INSERT INTO xrec VALUES (?, ?)", (seq, _canonical(event)))
                 remaining -= 1
             if pair is not None and pair[0] == seq:
-                assert lookup is not None
-                (blob,) = lookup("SELECT blob FROM xexp WHERE ord = ?", (pair[1],)).fetchone()
+                (blob,) = execute("SELECT blob FROM xexp WHERE ord = ?", (pair[1],)).fetchone()
                 self._explain(orjson.loads(blob), orjson.loads(_canonical(event)), tally)
                 pair = next(pairs, None)
             if pair is None and not remaining:
                 break
+
+    def _blob(self, table: str, column: str, key: int) -> Any:
+        row = self._database().execute(f"SELECT blob FROM {table} WHERE {column} = ?", (key,))
+        return orjson.loads(row.fetchone()[0])
 
     def _expected(self, produced: Source) -> Iterator[tuple[int, dict[str, Any]]]:
         """(ordinal, reference event) for every exportable produced record."""

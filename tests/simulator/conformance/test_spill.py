@@ -59,7 +59,8 @@ def test_any_budget_reads_back_the_first_row_of_each_key(
             previous_high = keys.max()
             for side, columns in zip(seen, ranges, strict=True):
                 assert list(columns["key"]) == sorted(set(columns["key"].tolist()))
-                for key, value, count in zip(*(columns[n].tolist() for n in columns), strict=True):
+                rows = (columns[name].tolist() for name in ("key", "value", "count"))
+                for key, value, count in zip(*rows, strict=True):
                     side[key] = (value, count)
         assert seen == [model(a), model(b)]
         spool.close()
