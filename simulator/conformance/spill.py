@@ -132,7 +132,10 @@ class _Run:
         out: Columns = {}
         for index, name in enumerate(self.names):
             at = self.offset + (index * self.size + start) * WORD
-            out[name] = np.frombuffer(os.pread(self.fd, count * WORD, at), np.int64)
+            data = os.pread(self.fd, count * WORD, at)
+            if len(data) != count * WORD:
+                raise OSError(f"short read from a spilled run ({len(data)} of {count * WORD})")
+            out[name] = np.frombuffer(data, np.int64)
         return out
 
 
@@ -168,8 +171,11 @@ class Sorter:
         size = len(columns[self.key])
         self.runs.append(_Run(self.names, size, fd=self._fd, offset=self._end))
         for name in self.names:
-            os.pwrite(self._fd, columns[name].data, self._end)
-            self._end += size * WORD
+            data = columns[name].data.cast("B")
+            while data:  # one write may be short (Linux caps it just under 2 GiB)
+                written = os.pwrite(self._fd, data, self._end)
+                self._end += written
+                data = data[written:]
 
     def discard(self) -> None:
         """Forget the runs and remove their file (also done by ``Spool.close``)."""
