@@ -8,6 +8,8 @@ request log, which also enables the behaviour rules).
 
 Outputs: a terminal summary (stdout, or stderr with ``--json``), ``--json`` (one object on
 stdout), ``--junit FILE``, ``--html FILE``. Exit 0 clean, 1 when any rule fails, 2 on bad input.
+``--memory MIB`` bounds the comparison's memory whatever the input size (see
+``simulator.conformance.content``).
 """
 
 from __future__ import annotations
@@ -63,6 +65,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--examples", type=int, default=5, metavar="N", help="examples kept per rule (default: 5)"
+    )
+    parser.add_argument(
+        "--memory",
+        type=float,
+        default=64,
+        metavar="MIB",
+        help="memory for the comparison, in MiB (default: 64); beyond it fingerprints spill to "
+        "sorted runs in a temporary directory ($TMPDIR), same result",
     )
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
     parser.add_argument("--junit", metavar="FILE", help="write JUnit XML (one test case per rule)")
@@ -150,6 +160,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.examples < 0:
         raise CliError("--examples must be >= 0")
+    if not args.memory > 0:
+        raise CliError("--memory must be > 0 (MiB)")
     if args.mock is not None and not args.api_key:
         raise CliError("--mock needs --api-key (the tenant whose journal to read)")
     produced = check_inputs(args.produced)
@@ -162,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         produced = _spool_stdin(produced, stack)
         received = _spool_stdin(received, stack)
-        check = stack.enter_context(ContentCheck(args.profile))
+        check = stack.enter_context(ContentCheck(args.profile, memory=int(args.memory * 2**20)))
         if args.mock is None:
             result = check.run(lambda: _produced(produced), lambda: _received(received), tally)
         else:

@@ -2,8 +2,9 @@
 reference transformer (content) and against the delivery rules (behaviour).
 
 Pure core: no HTTP, no printing. Inputs arrive as parsed JSON values; ``content.ContentCheck``
-keeps 24 bytes per event per side and spills the events it must explain to a temporary SQLite
-file, to stay within bounded memory.
+keeps 24 bytes per event per side up to a memory budget and spills them beyond it as sorted runs
+(``spill``), and keeps the events it must explain in a temporary SQLite file, so its memory is
+bounded whatever the input size.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from simulator.conformance.content import ContentCheck, ContentResult
+from simulator.conformance.content import DEFAULT_MEMORY, ContentCheck, ContentResult
 from simulator.conformance.report import DEFAULT_EXAMPLES, Finding, Report, Tally, build_report
 from simulator.conformance.rules import RULES, RULES_BY_ID, Rule
 from simulator.currents.catalogue import Profile
@@ -19,6 +20,7 @@ from simulator.currents.catalogue import Profile
 NEEDS_REQUEST_LOG = "needs the mock's request log (--mock URL --api-key K)"
 
 __all__ = [
+    "DEFAULT_MEMORY",
     "NEEDS_REQUEST_LOG",
     "RULES",
     "RULES_BY_ID",
@@ -52,10 +54,12 @@ def compare(
     *,
     profile: Profile = "page",
     examples: int = DEFAULT_EXAMPLES,
+    memory: int = DEFAULT_MEMORY,
 ) -> Report:
-    """Content-only report of in-memory inputs (behaviour rules marked not evaluated)."""
+    """Content-only report of in-memory inputs (behaviour rules marked not evaluated);
+    ``memory`` is the comparison's budget in bytes (see ``ContentCheck``)."""
     tally = Tally(examples)
     produced, received = list(produced), list(received)
-    with ContentCheck(profile) as check:
+    with ContentCheck(profile, memory=memory) as check:
         result = check.run(lambda: produced, lambda: received, tally)
     return build_report(tally, summary(result), {"behaviour": NEEDS_REQUEST_LOG})

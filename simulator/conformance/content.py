@@ -6,56 +6,57 @@ iterable); no event is ever held in memory whole:
 1. every produced record goes through the reference transformer and leaves three 8-byte
    numbers: its ordinal, a 64-bit hash of its ``insert_id`` and a 64-bit *fingerprint* (hash of
    the event's canonical JSON: ``orjson``, sorted keys); every received event leaves its
-   sequence number, id hash and fingerprint. That is 24 bytes per event per side, in
-   ``array('q')`` buffers, instead of the ~1 KB event. Sorting those arrays (numpy, in C)
-   finds missing, extra and duplicated ids and the pairs whose fingerprints differ;
-2. only if something must be explained (differing pairs, plus the first few missing, extra
-   and duplicated examples) are the inputs read again, and just the events marked in two
-   bitmaps (one byte per record) are stored whole, in a temporary on-disk SQLite file
-   (stdlib ``sqlite3``, removed on ``close``); ``diff.diff_event`` explains each pair there.
+   sequence number, id hash and fingerprint. Those rows go to ``spill.Sorter``s, which keep
+   them in memory up to a budget (``memory``, default 64 MiB) and beyond it spill sorted runs
+   to a temporary directory. Reading the sorters back by id-hash range (``spill.key_ranges``),
+   each range holds every row of its ids on both sides, so missing, extra and duplicated ids
+   and the pairs whose fingerprints differ are found range by range, with numpy. Counts are
+   exact; only the first few examples per verdict are kept, and the differing pairs (as many
+   as the events) go to two more sorters, by ordinal and by sequence number;
+2. only if something must be explained are the inputs read again, each in its own order: the
+   produced events of differing pairs are stored whole in a temporary on-disk SQLite file
+   (stdlib ``sqlite3``) keyed by ordinal; then, walking the received events, each one of a
+   differing pair is explained against its stored reference (``diff.diff_event``), in the
+   order it arrived. The events shown as examples are stored there too.
 
-A clean run costs one pass and ~50 bytes per event; a run where every event differs costs two
-passes and disk. Two different ids colliding on a 64-bit hash is ~3e-8 likely at a million
-events (birthday bound); the ids shown in findings are read back from the events themselves.
-Findings are counted in full, but only the first ``Tally.examples_per_rule`` per rule are kept.
+The comparison's memory stays within about ``memory`` (SQLite's page cache included; measured
+by ``bench_conformance``), whatever the input size or the number of examples asked for; the
+result does not depend on whether anything was spilled. A clean run costs one pass; a run
+where every event differs costs two passes and disk. Two different ids colliding on a 64-bit
+hash is ~3e-8 likely at a million events (birthday bound); the ids shown in findings are read
+back from the events themselves.
 """
 
 from __future__ import annotations
 
-import os
+import heapq
 import sqlite3
-import tempfile
-from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import orjson
 
 from simulator.conformance.diff import diff_event, show
 from simulator.conformance.received import received_events
 from simulator.conformance.report import Finding, Tally
+from simulator.conformance.spill import Budget, Columns, Ints, Sorter, Spool, ascending, key_ranges
 from simulator.currents.catalogue import Profile
 from simulator.transform import Skipped, Transformed, transform
 
 Source = Callable[[], Iterable[Any]]
-Ints = npt.NDArray[np.int64]
 
-_BATCH = 10_000
+DEFAULT_MEMORY = 64 * 2**20
+# Rows per SQLite insert: orjson's output keeps its 4 KiB buffer, so 500 rows hold ~2 MiB.
+_BATCH = 500
 _SORTED = orjson.OPT_SORT_KEYS
 _NO_ID = "\x00"  # prefix of the synthetic key of a received event without a usable insert_id
-
+_SKIP_REASONS = 10_000  # reasons kept for the first skipped events (the rest: a generic one)
 _SCHEMA = """
 CREATE TABLE xexp (ord INTEGER PRIMARY KEY, blob BLOB NOT NULL);
 CREATE TABLE xrec (seq INTEGER PRIMARY KEY, blob BLOB NOT NULL);
-CREATE TABLE pairs (ord INTEGER NOT NULL, seq INTEGER NOT NULL);
-"""
-_PAIRS = """
-SELECT xe.blob, xr.blob FROM pairs p
-JOIN xexp xe ON xe.ord = p.ord JOIN xrec xr ON xr.seq = p.seq ORDER BY p.seq
 """
 
 
@@ -79,45 +80,69 @@ def _canonical(event: Any) -> bytes:
         return orjson.dumps(repr(event))
 
 
-class _Side:
-    """Position, id hash and fingerprint of each event of one side, as parallel arrays."""
+class _Smallest:
+    """The ``keep`` rows with the smallest ``by`` values offered so far (values unique)."""
 
-    def __init__(self) -> None:
-        self.pos, self.key, self.fp = array("q"), array("q"), array("q")
+    def __init__(self, keep: int, by: str) -> None:
+        self.keep, self.by = keep, by
+        self.rows: Columns = {}
 
-    def first_of_each_key(self) -> tuple[Ints, Ints, Ints]:
-        """(unique keys sorted, index of each key's first occurrence, occurrences per key)."""
-        keys = np.frombuffer(self.key, dtype=np.int64) if self.key else np.empty(0, np.int64)
-        order = np.argsort(keys, kind="stable").astype(np.int64)
-        ordered = keys[order]
-        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(keys) else order
-        counts = np.diff(np.r_[starts, len(keys)]).astype(np.int64)
-        return ordered[starts], order[starts], counts
+    def offer(self, columns: Columns) -> None:
+        if not self.keep or not len(columns[self.by]):
+            return
+        columns = _first(columns, self.by, self.keep)
+        if self.rows:
+            columns = {k: np.concatenate([self.rows[k], v]) for k, v in columns.items()}
+        order = np.argsort(columns[self.by], kind="stable")[: self.keep]
+        self.rows = {k: v[order] for k, v in columns.items()}
 
-    def column(self, name: str) -> Ints:
-        data = getattr(self, name)
-        return np.frombuffer(data, dtype=np.int64) if data else np.empty(0, np.int64)
+    def column(self, name: str) -> list[int]:
+        return self.rows[name].tolist() if self.rows else []
+
+
+def _first(columns: Columns, by: str, keep: int) -> Columns:
+    """At most ``keep`` rows: those with the smallest ``by`` values (in no particular order)."""
+    if len(columns[by]) <= keep:
+        return columns
+    if not keep:
+        return {k: v[:0] for k, v in columns.items()}
+    chosen = np.argpartition(columns[by], keep - 1)[:keep]
+    return {k: v[chosen] for k, v in columns.items()}
 
 
 class ContentCheck:
     """``run(produced, received, tally)`` once; use as a context manager, or call ``close``.
 
     ``pretransformed=True`` means ``produced`` yields reference Amplitude events already (e.g.
-    the output of ``currents-sim transform``) instead of Currents records.
+    the output of ``currents-sim transform``) instead of Currents records. ``memory`` (bytes)
+    bounds what the comparison holds; ``workdir`` is where its temporary files go.
     """
 
     def __init__(
-        self, profile: Profile = "page", workdir: str | None = None, *, pretransformed: bool = False
+        self,
+        profile: Profile = "page",
+        workdir: str | None = None,
+        *,
+        pretransformed: bool = False,
+        memory: int = DEFAULT_MEMORY,
     ) -> None:
         self.profile: Profile = profile
         self.pretransformed = pretransformed
-        self.workdir = workdir
+        self.memory = memory
         self.result = ContentResult()
-        self._expected_side, self._received_side = _Side(), _Side()
-        self._skipped_keys = array("q")
+        self._spool = Spool(workdir)
+        self._expected_rows = Sorter(("key", "ord", "fp"), self._spool)
+        self._received_rows = Sorter(("key", "fp", "seq"), self._spool, count="count")
+        self._skipped_rows = Sorter(("key",), self._spool)
+        # How ``memory`` is shared (peaks measured with bench_conformance): pass 1 buffers 1/3
+        # (sorting a full one to spill it takes ~1.5x its size more); reading runs back 1/8 and
+        # the differing pairs' buffers 1/8; pass 2: reading pairs 1/8, SQLite's page cache 1/4.
+        self._budget = Budget(
+            memory // 3, (self._expected_rows, self._received_rows, self._skipped_rows)
+        )
         self._skipped_reason: dict[int, str] = {}  # id hash -> reason, first few only
         self._db: sqlite3.Connection | None = None
-        self._path: str | None = None
+        self.spilled = False  # whether the fingerprints outgrew ``memory`` and went to disk
 
     def __enter__(self) -> ContentCheck:
         return self
@@ -129,16 +154,13 @@ class ContentCheck:
         if self._db is not None:
             self._db.close()
             self._db = None
-        if self._path is not None and os.path.exists(self._path):
-            os.unlink(self._path)
+        self._spool.close()
 
     def _database(self) -> sqlite3.Connection:
         if self._db is None:
-            fd, self._path = tempfile.mkstemp(prefix="conformance-", suffix=".sqlite",
-                                              dir=self.workdir)  # fmt: skip
-            os.close(fd)
-            self._db = sqlite3.connect(self._path)
-            for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-16000",
+            self._db = sqlite3.connect(self._spool.new_file(".sqlite"))
+            cache_kib = max(self.memory // 4, 2**20) // 1024
+            for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{cache_kib}",
                            "locking_mode=EXCLUSIVE"):  # fmt: skip
                 self._db.execute(f"PRAGMA {pragma}")
             self._db.executescript(_SCHEMA)
@@ -147,35 +169,30 @@ class ContentCheck:
     def run(self, produced: Source, received: Source, tally: Tally) -> ContentResult:
         self._load_expected(produced)
         self._load_received(received)
+        self.spilled = any(s.spilled for s in self._budget.sorters)
+        self._budget.finish()
         self._judge(produced, received, tally)
         return self.result
 
     # -- pass 1 ---------------------------------------------------------------------------------
-    def _expected(self, produced: Source) -> Iterator[tuple[int, dict[str, Any]]]:
-        """(ordinal, reference event) for every exportable produced record (pass 2)."""
-        for ordinal, record in enumerate(produced()):
-            if self.pretransformed:
-                yield ordinal, record
-                continue
-            outcome = transform(record, self.profile) if isinstance(record, dict) else None
-            if isinstance(outcome, Transformed):
-                yield ordinal, outcome.event
-
     def _note_skip(self, outcome: Skipped | None) -> None:
         self.result.skipped[outcome.code if outcome else "malformed"] += 1
         if outcome is not None and outcome.event_id is not None:
             key = hash(outcome.event_id)
-            self._skipped_keys.append(key)
-            if len(self._skipped_reason) < 10_000:
+            self._skipped_rows.buffers[0].append(key)
+            if len(self._skipped_reason) < _SKIP_REASONS:
                 self._skipped_reason.setdefault(key, outcome.reason)
 
     def _load_expected(self, produced: Source) -> None:
-        """Pass 1: transform, count skips, keep (ordinal, id hash, fingerprint) per event."""
-        side = self._expected_side
-        pos, key, fp = side.pos.append, side.key.append, side.fp.append
+        """Pass 1: transform, count skips, keep (id hash, ordinal, fingerprint) per event."""
+        key, pos, fp = (buffer.append for buffer in self._expected_rows.buffers)
         dumps, profile, pretransformed = orjson.dumps, self.profile, self.pretransformed
-        ordinal = -1
+        budget, every = self._budget, self._budget.rows_between_checks
+        check_at, ordinal, expected = every, -1, 0
         for ordinal, record in enumerate(produced()):
+            if ordinal == check_at:
+                budget.check()
+                check_at += every
             if pretransformed:
                 event = record
             else:
@@ -184,24 +201,20 @@ class ContentCheck:
                     self._note_skip(outcome)
                     continue
                 event = outcome.event
-            pos(ordinal)
+            expected += 1
             key(hash(event["insert_id"]))
+            pos(ordinal)
             fp(hash(dumps(event, option=_SORTED)))
         self.result.produced = ordinal + 1
-        self.result.expected = len(side.pos)
-
-    def _received(self, received: Source) -> Iterator[tuple[int, Any]]:
-        seq = 0
-        for doc in received():
-            for event in received_events(doc):
-                seq += 1
-                yield seq, event
+        self.result.expected = expected
 
     def _load_received(self, received: Source) -> None:
-        side = self._received_side
-        key, fp = side.key.append, side.fp.append
+        key, fp, seqs = self._received_rows.buffers
+        add_key, add_fp = key.append, fp.append
         dumps, no_id = orjson.dumps, _NO_ID
-        seq = 0
+        budget, every = self._budget, self._budget.rows_between_checks
+        seq = numbered = 0
+        check_at = every
         for doc in received():
             # Fast path for a plain HTTP API event; any other shape goes through received_events.
             if type(doc) is dict and "insert_id" in doc and "outcome" not in doc:
@@ -210,109 +223,153 @@ class ContentCheck:
                 events = received_events(doc)
             for event in events:
                 seq += 1
+                if seq == check_at:  # sequence numbers are filled in here, in bulk
+                    seqs.extend(range(numbered + 1, seq))
+                    numbered = seq - 1
+                    budget.check()
+                    check_at += every
                 insert_id = event.get("insert_id") if type(event) is dict else None
                 if type(insert_id) is not str or not insert_id or insert_id[0] == no_id:
                     insert_id = f"{no_id}{seq}"
-                key(hash(insert_id))
+                add_key(hash(insert_id))
                 try:
-                    fp(hash(dumps(event, option=_SORTED)))
+                    add_fp(hash(dumps(event, option=_SORTED)))
                 except (orjson.JSONEncodeError, TypeError):
-                    fp(hash(orjson.dumps(repr(event))))
-        side.pos.extend(range(1, seq + 1))
+                    add_fp(hash(orjson.dumps(repr(event))))
+        seqs.extend(range(numbered + 1, seq + 1))
         self.result.received = seq
 
-    # -- verdicts (and pass 2 when anything needs explaining) -----------------------------------
+    # -- verdicts, range by range ---------------------------------------------------------------
     def _judge(self, produced: Source, received: Source, tally: Tally) -> None:
         result, keep = self.result, tally.examples_per_rule
-        exp, rec = self._expected_side, self._received_side
-        e_keys, e_first, _ = exp.first_of_each_key()
-        r_keys, r_first, r_counts = rec.first_of_each_key()
-        ie, ir = _match(e_keys, r_keys)
-        e_ord, r_seq = exp.column("pos"), rec.column("pos")
-        paired = len(ie)
-        result.missing = len(e_keys) - paired
-        result.extra = len(r_keys) - paired
-        unmatched_e = np.ones(len(e_keys), bool)
-        unmatched_e[ie] = False
-        unmatched_r = np.ones(len(r_keys), bool)
-        unmatched_r[ir] = False
-        missing = np.sort(e_ord[e_first[unmatched_e]])[:keep]
-        extra_first = r_first[unmatched_r]
-        extra_order = np.argsort(r_seq[extra_first], kind="stable")[:keep]
-        extra = r_seq[extra_first[extra_order]]
-        extra_keys = rec.column("key")[extra_first[extra_order]]
-        dup = r_counts > 1
-        result.duplicated = int(dup.sum())
-        dup_order = np.argsort(r_seq[r_first[dup]], kind="stable")[:keep]
-        duplicated = r_seq[r_first[dup][dup_order]]
-        dup_counts = r_counts[dup][dup_order]
-        differ = exp.column("fp")[e_first[ie]] != rec.column("fp")[r_first[ir]]
-        pair_ord, pair_seq = e_ord[e_first[ie][differ]], r_seq[r_first[ir][differ]]
-        if len(pair_ord) or len(missing) or len(extra) or len(duplicated):
-            self._fetch_details(produced, received, np.r_[missing, pair_ord],
-                                np.r_[extra, duplicated, pair_seq])  # fmt: skip
-            self._pairs(pair_ord, pair_seq)
-        for ordinal in missing.tolist():
+        missing, extra = _Smallest(keep, "ord"), _Smallest(keep, "seq")
+        duplicated = _Smallest(keep, "seq")
+        by_ord = Sorter(("ord",), self._spool)
+        by_seq = Sorter(("seq", "ord"), self._spool)
+        pairs = Budget(self.memory // 8, (by_ord, by_seq))
+        paired = 0
+        ranges = key_ranges(
+            (self._expected_rows, self._received_rows, self._skipped_rows), self.memory // 8
+        )
+        for exp, rec, skipped in ranges:
+            ie, ir = _match(exp["key"], rec["key"])
+            paired += len(ie)
+            unmatched_e = np.ones(len(exp["key"]), bool)
+            unmatched_e[ie] = False
+            unmatched_r = np.ones(len(rec["key"]), bool)
+            unmatched_r[ir] = False
+            result.missing += int(unmatched_e.sum())
+            missing.offer({"ord": exp["ord"][unmatched_e]})
+            result.extra += int(unmatched_r.sum())
+            first = _first({"seq": rec["seq"][unmatched_r], "key": rec["key"][unmatched_r]},
+                           "seq", keep)  # fmt: skip
+            first["skipped"] = np.isin(first["key"], skipped["key"]).astype(np.int64)
+            extra.offer(first)
+            dup = rec["count"] > 1
+            result.duplicated += int(dup.sum())
+            duplicated.offer({"seq": rec["seq"][dup], "count": rec["count"][dup]})
+            differ = exp["fp"][ie] != rec["fp"][ir]
+            pair_ord, pair_seq = exp["ord"][ie][differ], rec["seq"][ir][differ]
+            by_ord.extend((pair_ord,))
+            by_seq.extend((pair_seq, pair_ord))
+            pairs.check()
+        pairs.finish()
+        examples = {*extra.column("seq"), *duplicated.column("seq")}
+        if by_ord.runs or missing.rows:
+            self._store_expected(produced, missing.column("ord"), by_ord)
+        if by_seq.runs or examples:
+            self._explain_received(received, examples, by_seq, tally)
+        for ordinal in missing.column("ord"):
             tally.add(_missing(self._blob("xexp", "ord", ordinal)))
-        tally.bump("missing", result.missing - len(missing))
-        skipped_keys = set(np.intersect1d(extra_keys, self.skipped_keys()).tolist())
-        for seq, key in zip(extra.tolist(), extra_keys.tolist(), strict=True):
-            reason = None
-            if key in skipped_keys:
-                reason = self._skipped_reason.get(key, "no ids or not exported")
+        tally.bump("missing", result.missing - len(missing.column("ord")))
+        for seq, key, skip in zip(extra.column("seq"), extra.column("key"),
+                                  extra.column("skipped"), strict=True):  # fmt: skip
+            reason = self._skipped_reason.get(key, "no ids or not exported") if skip else None
             tally.add(_extra(self._blob("xrec", "seq", seq), reason))
-        tally.bump("extra", result.extra - len(extra))
-        for seq, copies in zip(duplicated.tolist(), dup_counts.tolist(), strict=True):
+        tally.bump("extra", result.extra - len(extra.column("seq")))
+        for seq, copies in zip(duplicated.column("seq"), duplicated.column("count"), strict=True):
             event = self._blob("xrec", "seq", seq)
             tally.add(Finding("duplicated", _event_id(event), f"received {copies} times"))
-        tally.bump("duplicated", result.duplicated - len(duplicated))
-        if len(pair_ord):
-            for expected, got in self._database().execute(_PAIRS):
-                self._explain(orjson.loads(expected), orjson.loads(got), tally)
+        tally.bump("duplicated", result.duplicated - len(duplicated.column("seq")))
         result.matched = paired - result.mismatched
 
-    def skipped_keys(self) -> Ints:
-        if not self._skipped_keys:
-            return np.empty(0, np.int64)
-        return np.frombuffer(self._skipped_keys, np.int64)
+    # -- pass 2 (only when anything needs explaining) -------------------------------------------
+    def _wanted(self, sorter: Sorter) -> Iterator[Columns]:
+        return ascending(sorter, self.memory // 8)
 
-    def _explain(self, expected: dict[str, Any], got: dict[str, Any], tally: Tally) -> None:
+    def _store_expected(self, produced: Source, examples: list[int], by_ord: Sorter) -> None:
+        """The reference events of the examples and of the differing pairs, into SQLite."""
+        wanted = heapq.merge(examples, (o for (o,) in _rows(self._wanted(by_ord), "ord")))
+        db = self._database()
+        rows: list[tuple[int, bytes]] = []
+        want = next(wanted, None)
+        for ordinal, event in self._expected(produced):
+            if ordinal != want:
+                continue
+            rows.append((ordinal, _canonical(event)))
+            if len(rows) >= _BATCH:
+                db.executemany("INSERT INTO xexp VALUES (?, ?)", rows)
+                rows = []
+            want = next(wanted, None)
+            if want is None:
+                break
+        db.executemany("INSERT INTO xexp VALUES (?, ?)", rows)
+
+    def _explain_received(
+        self,
+        received: Source,
+        examples: set[int],
+        by_seq: Sorter,
+        tally: Tally,
+    ) -> None:
+        """Walk the received events: store the examples, explain each differing pair in turn."""
+        pairs = _rows(self._wanted(by_seq), "seq", "ord")
+        pair = next(pairs, None)
+        remaining = len(examples)
+        execute = self._database().execute
+        for seq, event in self._received(received):
+            if seq in examples:
+                execute("INSERT INTO xrec VALUES (?, ?)", (seq, _canonical(event)))
+                remaining -= 1
+            if pair is not None and pair[0] == seq:
+                (blob,) = execute("SELECT blob FROM xexp WHERE ord = ?", (pair[1],)).fetchone()
+                self._explain(orjson.loads(blob), orjson.loads(_canonical(event)), tally)
+                pair = next(pairs, None)
+            if pair is None and not remaining:
+                break
+
+    def _blob(self, table: str, column: str, key: int) -> Any:
+        row = self._database().execute(f"SELECT blob FROM {table} WHERE {column} = ?", (key,))
+        return orjson.loads(row.fetchone()[0])
+
+    def _expected(self, produced: Source) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(ordinal, reference event) for every exportable produced record."""
+        for ordinal, record in enumerate(produced()):
+            if self.pretransformed:
+                yield ordinal, record
+                continue
+            outcome = transform(record, self.profile) if isinstance(record, dict) else None
+            if isinstance(outcome, Transformed):
+                yield ordinal, outcome.event
+
+    def _received(self, received: Source) -> Iterator[tuple[int, Any]]:
+        seq = 0
+        for doc in received():
+            for event in received_events(doc):
+                seq += 1
+                yield seq, event
+
+    def _explain(self, expected: dict[str, Any], got: Any, tally: Tally) -> None:
         differences = diff_event(expected, got)
         if differences:
             self.result.mismatched += 1
             for rule, text in differences:
                 tally.add(Finding(rule, _event_id(expected), text))
 
-    def _pairs(self, ords: Ints, seqs: Ints) -> None:
-        db = self._database()
-        for start in range(0, len(ords), _BATCH):
-            rows = zip(ords[start : start + _BATCH].tolist(), seqs[start : start + _BATCH].tolist(),
-                       strict=True)  # fmt: skip
-            db.executemany("INSERT INTO pairs VALUES (?, ?)", rows)
 
-    def _blob(self, table: str, column: str, key: int) -> Any:
-        db = self._database()
-        row = db.execute(f"SELECT blob FROM {table} WHERE {column} = ?", (key,)).fetchone()
-        return orjson.loads(row[0])
-
-    def _fetch_details(self, produced: Source, received: Source, ords: Ints, seqs: Ints) -> None:
-        """Pass 2: store whole only the events that must be explained."""
-        want_ord = np.zeros(self.result.produced + 1, bool)
-        want_ord[ords] = True
-        want_seq = np.zeros(self.result.received + 1, bool)
-        want_seq[seqs] = True
-        self._store("xexp", ((o, e) for o, e in self._expected(produced) if want_ord[o]))
-        self._store("xrec", ((s, e) for s, e in self._received(received) if want_seq[s]))
-
-    def _store(self, table: str, items: Iterable[tuple[int, Any]]) -> None:
-        db = self._database()
-        rows: list[tuple[int, bytes]] = []
-        for key, event in items:
-            rows.append((key, _canonical(event)))
-            if len(rows) >= _BATCH:
-                db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", rows)
-                rows = []
-        db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", rows)
+def _rows(chunks: Iterable[Columns], *names: str) -> Iterator[tuple[int, ...]]:
+    for chunk in chunks:
+        yield from zip(*(chunk[name].tolist() for name in names), strict=True)
 
 
 def _match(left: Ints, right: Ints) -> tuple[Ints, Ints]:

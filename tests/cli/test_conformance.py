@@ -154,6 +154,34 @@ def test_bad_input_is_one_line_exit_2(files: Any, capsys: Any, content: str | No
     assert err.count("\n") == 1 and message in err
 
 
+def test_a_memory_budget_that_is_not_positive_is_exit_2(files: Any, capsys: Any) -> None:
+    produced, tmp, reference = files
+    received = jsonl(tmp / "received.jsonl", reference)
+    code, _, err = run(capsys, "--produced", str(produced), "--received", str(received),
+                       "--memory", "0")  # fmt: skip
+    assert code == 2 and err.count("\n") == 1 and "--memory" in err
+
+
+def test_a_tiny_memory_budget_spills_gives_the_same_report_and_leaves_no_files(
+    files: Any, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    produced, tmp, reference = files
+    broken = copy.deepcopy(reference)
+    broken[3]["time"] //= 1000
+    del broken[7]
+    received = jsonl(tmp / "received.jsonl", [*broken, broken[9]])
+    spool = tmp / "spool"
+    spool.mkdir()
+    monkeypatch.setenv("TMPDIR", str(spool))
+    monkeypatch.setattr("tempfile.tempdir", None)  # read TMPDIR again
+    argv = ("--produced", str(produced), "--received", str(received), "--json")
+    code, out, _ = run(capsys, *argv)
+    tiny_code, tiny_out, _ = run(capsys, *argv, "--memory", "0.001")  # 1 KiB: spills
+    assert code == tiny_code == 1 and json.loads(tiny_out) == json.loads(out)
+    assert json.loads(out)["mismatched"] == 1
+    assert list(spool.iterdir()) == []
+
+
 def test_a_zip_that_is_not_a_zip_is_exit_2(files: Any, capsys: Any) -> None:
     produced, tmp, _ = files
     bad = tmp / "export.zip"

@@ -6,13 +6,16 @@ from __future__ import annotations
 import copy
 import random
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from simulator.conformance import compare
+from simulator.conformance import ContentCheck, compare
+from simulator.conformance.report import Tally
 from simulator.conformance.rules import BEHAVIOUR_RULES, CONTENT_RULES
 from tests.simulator.conformance import mutations
 from tests.simulator.conformance.conftest import golden_inputs, reference_output
@@ -146,3 +149,84 @@ def test_received_request_bodies_and_journal_entries(
     assert compare(produced, bodies).clean
     assert compare(produced, [throttled, *journal]).clean
     assert failing(compare(produced, [throttled])) == {"missing": len(reference)}
+
+
+EXTRAS: list[Any] = [
+    {"event_type": "[Appboy] Email Open", "insert_id": "anon-0001", "time": 1},  # Braze skips it
+    {"event_type": "[Appboy] Email Open", "insert_id": "not-produced", "time": 1},
+    {"event_type": "[Appboy] Email Open", "time": 1},  # no insert_id
+    42,
+]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(  # the extreme: every row its own run
+    plan={"seconds": 2, "drop": 2, "duplicate": 2},
+    seed=0,
+    extras=EXTRAS,
+    repeats=[0, 5],
+    examples=2,
+    memory=1,
+)
+@given(
+    plan=st.dictionaries(
+        st.sampled_from(mutations.ALL), st.integers(1, 6), max_size=len(mutations.ALL)
+    ),
+    seed=st.integers(0, 2**16),
+    extras=st.lists(st.sampled_from(EXTRAS), max_size=6),
+    repeats=st.lists(st.integers(0, 399), max_size=4),
+    examples=st.integers(0, 4),
+    memory=st.integers(1, 30_000),  # 400 events need ~19 KB: from one run per row to none
+)
+def test_spilled_result_is_identical_to_in_memory(
+    plan: dict[str, int],
+    seed: int,
+    extras: list[Any],
+    repeats: list[int],
+    examples: int,
+    memory: int,
+    produced: list[Any],
+    reference: list[Any],
+) -> None:
+    """Same report, examples included, whatever the memory budget (400 events need ~19 KB)."""
+    received, _ = apply(reference, plan, seed)
+    received += copy.deepcopy(extras)
+    inputs = [*produced, NO_IDS, *(produced[i] for i in repeats)]  # repeated ids: first counts
+    in_memory = compare(inputs, received, examples=examples)
+    spilled = compare(inputs, received, examples=examples, memory=memory)
+    assert spilled.to_dict() == in_memory.to_dict()
+
+
+def test_a_tiny_budget_spills_to_a_temporary_directory_removed_on_close(
+    tmp_path: Path, produced: list[Any], reference: list[Any]
+) -> None:
+    received, expected = apply(reference, {"seconds": 5, "drop": 3, "duplicate": 2}, seed=1)
+    tally = Tally()
+    with ContentCheck(workdir=str(tmp_path), memory=4096) as check:
+        result = check.run(lambda: produced, lambda: received, tally)
+        assert check.spilled and list(tmp_path.iterdir())
+    assert list(tmp_path.iterdir()) == []
+    assert (result.missing, result.duplicated, result.mismatched) == (3, 2, 5)
+    assert tally.counts == expected
+    with ContentCheck(workdir=str(tmp_path)) as check:
+        check.run(lambda: produced, lambda: reference, Tally())
+        assert not check.spilled and list(tmp_path.iterdir()) == []  # small and clean: no files
+
+
+def test_temporary_files_are_removed_when_a_source_fails(
+    tmp_path: Path, produced: list[Any], reference: list[Any]
+) -> None:
+    received, _ = apply(reference, {"seconds": 5}, seed=2)
+    reads = 0
+
+    def failing_on_second_read() -> Iterator[Any]:
+        nonlocal reads
+        reads += 1
+        if reads == 2:  # pass 2, after the runs and the SQLite file were written
+            raise OSError("disk gone")
+        yield from received
+
+    check = ContentCheck(workdir=str(tmp_path), memory=4096)
+    with pytest.raises(OSError, match="disk gone"), check:
+        check.run(lambda: produced, failing_on_second_read, Tally())
+    assert reads == 2 and list(tmp_path.iterdir()) == []
