@@ -31,6 +31,7 @@ from bisect import bisect
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import accumulate, chain, islice, starmap
+from math import log
 from operator import itemgetter
 from random import Random
 from typing import Any
@@ -287,8 +288,9 @@ def _shares(identity: Mapping[Identity, float]) -> dict[Identity, float]:
     return {k: identity.get(k, 0.0) / total for k in IDENTITIES}
 
 
-# Per identity class: its users (base contexts) and their cumulative activity weights.
-_Population = dict[Identity, tuple[list[Context], list[float]]]
+# Per identity class: its users (base contexts), their cumulative activity weights, the total
+# weight and the last index (the arguments of one weighted pick by bisect).
+_Population = dict[Identity, tuple[list[Context], list[float], float, int]]
 
 
 def _population(
@@ -309,7 +311,8 @@ def _population(
                 provider.currents_context(provider.currents_user(identity), device, message={})
             )
             w.append(spec.heavy_weight if i < heavy else 1.0)
-        population[identity] = users, list(accumulate(w))
+        cum = list(accumulate(w))
+        population[identity] = users, cum, cum[-1] if cum else 0.0, len(cum) - 1
     return population
 
 
@@ -327,28 +330,34 @@ def _background(
         return
     population = _population(provider, rng, spec, shares, n)
     picks, picks_cum = _journey_picks(spec, shares)
-    last_pick = len(picks_cum) - 1
+    # Each pick with its class's users and their cumulative weights, ready for one bisect.
+    draws = [(route, *population[identity]) for identity, route in picks]
+    last_pick, total = len(picks_cum) - 1, picks_cum[-1]
     mean = sum(JOURNEYS[j].mean_events() * w for j, w in spec.journeys.items()) / sum(
         spec.journeys.values()
     )
     end = start + window - 1e-3  # the window is half-open; times are whole seconds
+    least = window * 1e-6
     pending = _Pending()
     t, scheduled = start, 0
-    rand, log, make = rng.random, math.log, provider._flat_event
+    rand, make = rng.random, provider._flat_event
     while scheduled < n:
-        remaining = max(end - t, window * 1e-6)
-        t = min(t - log(1.0 - rand()) * remaining * mean / (n - scheduled), end)
+        remaining = end - t if end - t > least else least
+        t -= log(1.0 - rand()) * remaining * mean / (n - scheduled)
+        if t > end:
+            t = end
         if t >= pending.next_due:  # fewer than n are pending here, so all of them are emitted
             yield list(starmap(make, pending.due(t)))
-        identity, journey = picks[bisect(picks_cum, rand() * picks_cum[-1], 0, last_pick)]
-        users, cum = population[identity]
-        user = users[bisect(cum, rand() * cum[-1], 0, len(cum) - 1)]
-        scheduled += pending.add(_schedule(provider, rng, journey, user, t, end))
+        route, users, cum, users_total, last_user = draws[
+            bisect(picks_cum, rand() * total, 0, last_pick)
+        ]
+        user = users[bisect(cum, rand() * users_total, 0, last_user)]
+        scheduled += pending.add(_schedule(provider, rng, route, user, t, end))
     left = n - pending.emitted  # the last journeys may have scheduled more than n
     yield list(starmap(make, pending.due(math.inf)[:left]))
 
 
-# The arguments of ``CurrentsProvider._flat_event``: at, event type, user context, message,
+# The arguments of ``CurrentsProvider._flat_event``: event type, at, user context, message,
 # journey extras (session_id, duration).
 _Item = tuple[str, float, Context, Message | None, Context | None]
 
@@ -472,12 +481,16 @@ def _schedule(
             event_type = any_type
         elif event_type == CONVERSION:
             event_type = conversion
-        for _ in range(low + int(rand() * more) if more else low):
+        count = low + int(rand() * more) if more else low
+        while count:
+            count -= 1
             if early and rand() < early:
                 at = rng.uniform(t0, cur)  # recorded before the previous event
             else:
                 if delay:  # exponential delay with mean ``delay``
-                    cur = min(cur - math.log(1.0 - rand()) * delay, end)
+                    cur -= log(1.0 - rand()) * delay
+                    if cur > end:
+                        cur = end
                 at = cur
             if first is None:
                 first = at
