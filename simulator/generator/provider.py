@@ -360,6 +360,7 @@ class CurrentsProvider(BaseProvider):
         self._plans: dict[str, _Plan] = {}
         self._app_group_id = ""
         self._rng: Random | None = None
+        self._random: Callable[[], float] = self._unseeded
         self._people: tuple[Context, ...] = ()
         self._tables: dict[int, tuple[str, ...]] = {}
         self._json: dict[str, tuple[str, ...]] = {}
@@ -375,8 +376,12 @@ class CurrentsProvider(BaseProvider):
                     "seed the Faker instance first (fake.seed_instance(seed)): "
                     "CurrentsProvider never uses Faker's shared global random"
                 )
-            self._rng = rng
+            self._rng, self._random = rng, rng.random
         return self._rng
+
+    def _unseeded(self) -> float:
+        """``_random`` until ``_r`` has checked the seed: checks it, then draws."""
+        return self._r().random()
 
     # --- ids ---
     def _uuid(self) -> str:
@@ -684,7 +689,8 @@ class CurrentsProvider(BaseProvider):
             campaign, dispatch_id = message
             plan = campaign.plans.get(event_type) or self._campaign_plan(campaign, event_type)
         record = plan.template.copy()  # every key in place: no resizing while it fills
-        record["id"] = self._uuid()
+        uuids = self._uuids
+        record["id"] = uuids.pop() if uuids else self._uuid()
         record["time"] = int(at)
         try:  # a plain loop costs less than record.update(zip(names, itemgetter(ctx)))
             for name in plan.ctx_names:
@@ -698,11 +704,15 @@ class CurrentsProvider(BaseProvider):
         for name, make in plan.required_ctx:
             if record[name] is None:
                 record[name] = make(at)
-        if extra:
+        rand = self._random
+        if extra:  # journey values (session_id, duration...) win over made ones
+            for name, values, size in plan.picks:
+                record[name] = extra[name] if name in extra else values[int(rand() * size)]
             for name, make in plan.makers:
-                value = extra.get(name, _MISSING)
-                record[name] = make(at) if value is _MISSING else value
+                record[name] = extra[name] if name in extra else make(at)
         else:
+            for name, values, size in plan.picks:
+                record[name] = values[int(rand() * size)]
             for name, make in plan.makers:
                 record[name] = make(at)
         return record
@@ -712,20 +722,21 @@ class CurrentsProvider(BaseProvider):
         from_ctx = [f for f in spec.fields if f.name in _CONTEXT_SET]
         names = tuple(f.name for f in from_ctx)
         required = tuple((f.name, self._maker(f, spec)) for f in from_ctx if not f.nullable)
-        makers = tuple(
+        made = [
             (f.name, self._maker(f, spec))
             for f in spec.fields
             if f.name not in _CONTEXT_SET and f.name not in ("id", "time")
-        )
+        ]
         plan = _Plan(
             template={
                 "event_type": event_type,
-                **dict.fromkeys(("id", "time", *names, *(name for name, _ in makers))),
+                **dict.fromkeys(("id", "time", *names, *(name for name, _ in made))),
             },
             ctx_names=names,
             dispatch=False,
             required_ctx=required,
-            makers=makers,
+            picks=tuple((n, m.values, m.size) for n, m in made if isinstance(m, _Pick)),
+            makers=tuple((n, m) for n, m in made if not isinstance(m, _Pick)),
         )
         self._plans[event_type] = plan
         return plan
@@ -748,6 +759,7 @@ class CurrentsProvider(BaseProvider):
                 for name, make in plan.required_ctx
                 if name in names or (name in fixed and fixed[name] is None)
             ),
+            picks=plan.picks,
             makers=plan.makers,
         )
         return own
@@ -789,10 +801,10 @@ class _Plan:
     ctx_names: tuple[str, ...]
     dispatch: bool  # dispatch_id is set from the message (it is not among ctx_names)
     required_ctx: tuple[tuple[str, Maker], ...]
-    makers: tuple[tuple[str, Maker], ...]
+    picks: tuple[tuple[str, tuple[Any, ...], int], ...]  # uniform picks: name, values, size
+    makers: tuple[tuple[str, Maker], ...]  # every other made field
 
 
-_MISSING = object()
 _CONTEXT_SET = frozenset(CONTEXT_FIELDS)
 _UUID_BATCH = 1024
 # Where each of a UUID's 32 hex digits goes in its line "xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx\n".
@@ -824,9 +836,21 @@ def _const(value: Any) -> Callable[[CurrentsProvider], Maker]:
 
 
 def _picker(values: tuple[Any, ...], rng: Random) -> Maker:
-    """A maker picking uniformly from ``values`` (the hot path: one C call and an index)."""
-    size, rand = len(values), rng.random
-    return lambda at: values[int(rand() * size)]
+    """A maker picking uniformly from ``values``; plans pick inline instead of calling it."""
+    return _Pick(values, rng.random)
+
+
+class _Pick:
+    """A uniform pick from ``values``, kept as data so that ``_Plan.picks`` can do it inline:
+    calling a maker per field costs more than the pick itself."""
+
+    __slots__ = ("rand", "size", "values")
+
+    def __init__(self, values: tuple[Any, ...], rand: Callable[[], float]) -> None:
+        self.values, self.size, self.rand = values, len(values), rand
+
+    def __call__(self, at: float) -> Any:
+        return self.values[int(self.rand() * self.size)]
 
 
 def _one_of(attr: str) -> Callable[[CurrentsProvider], Maker]:
