@@ -356,6 +356,7 @@ class CurrentsProvider(BaseProvider):
         super().__init__(generator)
         self._pools: dict[str, tuple[Any, ...]] | None = None
         self._campaigns: dict[str, tuple[Campaign, ...]] = {}
+        self._apps: dict[str, str] = {}
         self._of_kind: dict[tuple[str, str | None], tuple[Campaign, ...]] = {}
         self._plans: dict[str, _Plan] = {}
         self._app_group_id = ""
@@ -401,7 +402,7 @@ class CurrentsProvider(BaseProvider):
 
     def external_user_id(self) -> str:
         """The customer's own user id, as apps usually set it."""
-        return f"user_{self._r().randrange(10**10):010d}"
+        return f"user_{self._between(0, 10**10 - 1):010d}"
 
     def currents_device_id(self, device_class: str = "normal") -> str:
         """A device id; non-normal classes carry their class as a prefix (see ``device_class``)."""
@@ -469,15 +470,19 @@ class CurrentsProvider(BaseProvider):
         return self._choice(self._pool(pool))
 
     def _choice(self, values: tuple[Any, ...]) -> Any:
-        return values[int((self._rng or self._r()).random() * len(values))]
+        return values[int(self._random() * len(values))]
+
+    def _between(self, low: int, high: int) -> int:
+        """``randint(low, high)`` in one expression: ``randint`` runs three Python frames."""
+        return low + int(self._random() * (high - low + 1))
 
     # --- users, devices, messages: the context of a journey ---
     def currents_user(self, identity: Identity = "identified") -> Context:
         """A user's profile fields; ``anonymous`` and ``neither`` have no ``external_user_id``."""
-        rnd = self._r()
+        rnd, between = self._r(), self._between
         first, last = self._pick("first_names"), self._pick("last_names")
-        phone = f"+1{rnd.randint(201, 989)}{rnd.randint(200, 999)}{rnd.randrange(10000):04d}"
-        email = f"{first}.{last}{rnd.randrange(100)}@{self._pick('email_domains')}".lower()
+        phone = f"+1{between(201, 989)}{between(200, 999)}{between(0, 9999):04d}"
+        email = f"{first}.{last}{between(0, 99)}@{self._pick('email_domains')}".lower()
         return {
             "user_id": self.braze_user_id(),
             "external_user_id": self.external_user_id() if identity == "identified" else None,
@@ -492,9 +497,15 @@ class CurrentsProvider(BaseProvider):
             "country": self._choice(self.countries),
             "language": self._choice(self.languages),
             "home_city": self._pick("cities"),
-            "dob": f"{rnd.randint(1945, 2008)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}",
+            "dob": f"{between(1945, 2008)}-{between(1, 12):02d}-{between(1, 28):02d}",
             "timezone": self._choice(self.timezones),
         }
+
+    def _app_ids(self) -> dict[str, str]:
+        """One app id per platform (the workspace's apps)."""
+        if not self._apps:
+            self._apps = dict(zip(self.platforms, self._pool("app_ids"), strict=True))
+        return self._apps
 
     def currents_device(self, device_class: str = "normal", platform: str | None = None) -> Context:
         """A device's fields; os version, model, SDK and ad id type all match the platform."""
@@ -504,7 +515,7 @@ class CurrentsProvider(BaseProvider):
         device_id = self.currents_device_id(device_class)
         return {
             "device_id": device_id,
-            "app_id": self._pool("app_ids")[list(self.platforms).index(platform)],
+            "app_id": self._app_ids()[platform],
             "platform": platform,
             "os_version": self._choice(self.os_versions[platform]),
             "device_model": self._choice(self.device_models[platform]),
@@ -602,7 +613,7 @@ class CurrentsProvider(BaseProvider):
         Missing parts are made up (an identified user, a normal device, a push message); pass
         ``device={}`` or ``message={}`` for none (a user with neither id has no device).
         """
-        ctx: Context = dict.fromkeys(CONTEXT_FIELDS)
+        ctx: Context = _EMPTY_CONTEXT.copy()  # a clone: fromkeys would resize it five times
         ctx.update(self.currents_user() if user is None else user)
         ctx.update(self.currents_device() if device is None else device)
         ctx.update(self.currents_message() if message is None else message)
@@ -806,6 +817,7 @@ class _Plan:
 
 
 _CONTEXT_SET = frozenset(CONTEXT_FIELDS)
+_EMPTY_CONTEXT: Context = dict.fromkeys(CONTEXT_FIELDS)
 _UUID_BATCH = 1024
 # Where each of a UUID's 32 hex digits goes in its line "xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx\n".
 _UUID_COLUMNS = tuple((j, j + sum(j >= dash for dash in (8, 12, 16, 20))) for j in range(32))
