@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -160,22 +161,20 @@ def _progress(events: Iterator[dict[str, Any]], n: int) -> Iterator[dict[str, An
 
 
 def _write_jsonl(events: Iterable[dict[str, Any]], out: str, *, http: bool) -> None:
+    """One JSON object a line, written ``_CHUNK`` lines at a time; encoding and joining run in
+    C over each chunk (``map``/``islice``), with no Python statement per event."""
     import orjson
 
     from simulator.currents.shapes import flat_to_http
 
+    records = map(flat_to_http, events) if http else iter(events)
+    lines = map(orjson.dumps, records)
     with ExitStack() as stack:
         sink: IO[bytes] = (
             sys.stdout.buffer if out == "-" else stack.enter_context(_open(Path(out), "wb"))
         )
-        dumps, chunk = orjson.dumps, []
-        for event in events:
-            chunk.append(dumps(flat_to_http(event) if http else event))
-            if len(chunk) == _CHUNK:
-                sink.write(b"\n".join(chunk) + b"\n")
-                chunk.clear()
-        if chunk:
-            sink.write(b"\n".join(chunk) + b"\n")
+        while chunk := b"\n".join(islice(lines, _CHUNK)):
+            sink.write(chunk + b"\n")
         sink.flush()
 
 

@@ -28,14 +28,15 @@ from __future__ import annotations
 import heapq
 import math
 from bisect import bisect
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from itertools import accumulate, islice
+from itertools import accumulate, chain, islice, starmap
+from math import log
 from operator import itemgetter
 from random import Random
 from typing import Any
 
-from simulator.generator.provider import Context, CurrentsProvider, Identity
+from simulator.generator.provider import Context, CurrentsProvider, Identity, Message
 
 IDENTITIES: tuple[Identity, ...] = ("identified", "anonymous", "neither")
 DEFAULT_IDENTITY: dict[Identity, float] = {"identified": 0.8, "anonymous": 0.15, "neither": 0.05}
@@ -250,7 +251,11 @@ def event_stream(
     identity: Mapping[Identity, float] | None = None,
     rng: Random | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Exactly ``n`` flat events in time order over ``[start, start + duration)``."""
+    """Exactly ``n`` flat events in time order over ``[start, start + duration)``.
+
+    Hot devices' events are merged in by their ``time`` (whole seconds): within a second, the
+    background's events come first.
+    """
     spec = MIXES[mix] if isinstance(mix, str) else mix
     window = spec.duration if duration is None else duration
     if n < 0 or window <= 0:
@@ -259,12 +264,20 @@ def event_stream(
     rng = rng or provider._r()
     hot_counts = [round(h.share * n) for h in spec.hot]
     background = n - sum(hot_counts)
-    streams = [_background(provider, rng, spec, shares, background, start, window)]
-    streams += [
-        _hot(provider, rng, h, k, start, window) for h, k in zip(spec.hot, hot_counts, strict=True)
-    ]
-    merged = heapq.merge(*streams, key=itemgetter(0)) if len(streams) > 1 else streams[0]
-    yield from map(itemgetter(1), merged)
+    # Batches of events, flattened by ``chain`` (in C): no Python frame is resumed per event.
+    events: Iterator[dict[str, Any]] = chain.from_iterable(
+        _background(provider, rng, spec, shares, background, start, window)
+    )
+    if spec.hot:
+        hot = [
+            _hot(provider, rng, h, k, start, window)
+            for h, k in zip(spec.hot, hot_counts, strict=True)
+        ]
+        events = heapq.merge(events, *hot, key=_TIME)
+    return events
+
+
+_TIME = itemgetter("time")
 
 
 def _shares(identity: Mapping[Identity, float]) -> dict[Identity, float]:
@@ -275,12 +288,9 @@ def _shares(identity: Mapping[Identity, float]) -> dict[Identity, float]:
     return {k: identity.get(k, 0.0) / total for k in IDENTITIES}
 
 
-@dataclass(slots=True)
-class _Population:
-    """Users (base contexts) per identity class, with cumulative activity weights."""
-
-    users: dict[Identity, list[Context]]
-    weights: dict[Identity, list[float]]
+# Per identity class: its users (base contexts), their cumulative activity weights, the total
+# weight and the last index (the arguments of one weighted pick by bisect).
+_Population = dict[Identity, tuple[list[Context], list[float], float, int]]
 
 
 def _population(
@@ -289,21 +299,21 @@ def _population(
     # One user per 25 background events, 40 to 5,000 users (bounded memory): at 1h and up to
     # ~10M events a normal device stays under 0.5 event/s; beyond that, lengthen the window.
     size = max(40, min(5000, n // 25))
-    users: dict[Identity, list[Context]] = {}
-    weights: dict[Identity, list[float]] = {}
+    population: _Population = {}
     for identity in IDENTITIES:
         k = max(1, round(shares[identity] * size)) if shares[identity] > 0 else 0
         heavy = round(k * spec.heavy_share) if identity != "neither" else 0
-        users[identity], w = [], []
+        users, w = [], []
         for i in range(k):
             device_class = "heavy" if i < heavy else "normal"
             device = provider.currents_device(device_class) if identity != "neither" else {}
-            users[identity].append(
+            users.append(
                 provider.currents_context(provider.currents_user(identity), device, message={})
             )
             w.append(spec.heavy_weight if i < heavy else 1.0)
-        weights[identity] = list(accumulate(w))
-    return _Population(users, weights)
+        cum = list(accumulate(w))
+        population[identity] = users, cum, cum[-1] if cum else 0.0, len(cum) - 1
+    return population
 
 
 def _background(
@@ -314,33 +324,42 @@ def _background(
     n: int,
     start: float,
     window: float,
-) -> Iterator[tuple[float, dict[str, Any]]]:
+) -> Iterator[list[dict[str, Any]]]:
+    """The background journeys' events, in batches: every event due when the clock moves on."""
     if n <= 0:
         return
     population = _population(provider, rng, spec, shares, n)
     picks, picks_cum = _journey_picks(spec, shares)
+    # Each pick with its class's users and their cumulative weights, ready for one bisect.
+    draws = [(route, *population[identity]) for identity, route in picks]
+    last_pick, total = len(picks_cum) - 1, picks_cum[-1]
     mean = sum(JOURNEYS[j].mean_events() * w for j, w in spec.journeys.items()) / sum(
         spec.journeys.values()
     )
     end = start + window - 1e-3  # the window is half-open; times are whole seconds
+    least = window * 1e-6
     pending = _Pending()
     t, scheduled = start, 0
     rand, make = rng.random, provider._flat_event
     while scheduled < n:
-        remaining = max(end - t, window * 1e-6)
-        t = min(t - math.log(1.0 - rand()) * remaining * mean / (n - scheduled), end)
+        remaining = end - t if end - t > least else least
+        t -= log(1.0 - rand()) * remaining * mean / (n - scheduled)
+        if t > end:
+            t = end
         if t >= pending.next_due:  # fewer than n are pending here, so all of them are emitted
-            for at, event_type, ctx, extra in pending.due(t):
-                yield at, make(event_type, at, ctx, extra)
-        identity, journey = _weighted(picks, picks_cum, rand)
-        user = _weighted(population.users[identity], population.weights[identity], rand)
-        scheduled += _schedule(provider, rng, journey, user, t, end, pending)
+            yield list(starmap(make, pending.due(t)))
+        route, users, cum, users_total, last_user = draws[
+            bisect(picks_cum, rand() * total, 0, last_pick)
+        ]
+        user = users[bisect(cum, rand() * users_total, 0, last_user)]
+        scheduled += pending.add(_schedule(provider, rng, route, user, t, end))
     left = n - pending.emitted  # the last journeys may have scheduled more than n
-    for at, event_type, ctx, extra in pending.due(math.inf)[:left]:
-        yield at, make(event_type, at, ctx, extra)
+    yield list(starmap(make, pending.due(math.inf)[:left]))
 
 
-_Item = tuple[float, str, Context, Context | None]  # at, event type, context, journey extras
+# The arguments of ``CurrentsProvider._flat_event``: event type, at, user context, message,
+# journey extras (session_id, duration).
+_Item = tuple[str, float, Context, Message | None, Context | None]
 
 
 class _Pending:
@@ -360,14 +379,18 @@ class _Pending:
         self.next_due = math.inf  # the clock time at which the earliest bucket is complete
         self.emitted = 0
 
-    def add(self, item: _Item) -> None:
-        second = int(item[0])
-        bucket = self.buckets.get(second)
-        if bucket is None:
-            bucket = self.buckets[second] = []
-            heapq.heappush(self.seconds, second)
-            self.next_due = self.seconds[0] + 1
-        bucket.append(item)
+    def add(self, items: list[_Item]) -> int:
+        """Schedule ``items`` (one journey's events); return how many."""
+        buckets, seconds = self.buckets, self.seconds
+        for item in items:
+            second = int(item[1])
+            bucket = buckets.get(second)
+            if bucket is None:
+                bucket = buckets[second] = []
+                heapq.heappush(seconds, second)
+                self.next_due = seconds[0] + 1
+            bucket.append(item)
+        return len(items)
 
     def due(self, t: float) -> list[_Item]:
         """The events of every second that ends by ``t``, in time order."""
@@ -382,20 +405,15 @@ class _Pending:
         return events
 
 
-_AT = itemgetter(0)
-
-
-def _weighted(items: list[Any], cum: list[float], rand: Callable[[], float]) -> Any:
-    """``random.choices(items, cum_weights=cum)[0]`` without its per-call overhead."""
-    return items[bisect(cum, rand() * cum[-1], 0, len(cum) - 1)]
+_AT = itemgetter(1)
 
 
 def _journey_picks(
     spec: Mix, shares: dict[Identity, float]
-) -> tuple[list[tuple[Identity, Journey]], list[float]]:
+) -> tuple[list[tuple[Identity, _Route]], list[float]]:
     """(identity class, journey) pairs with cumulative weights, so one draw picks both: the
     class in its share, then a journey it may take (no app journeys without a device)."""
-    pairs: list[tuple[Identity, Journey]] = []
+    pairs: list[tuple[Identity, _Route]] = []
     weights: list[float] = []
     for identity in IDENTITIES:
         allowed = {
@@ -406,61 +424,80 @@ def _journey_picks(
         total = sum(allowed.values())
         for name, weight in allowed.items():
             if shares[identity] * weight > 0:
-                pairs.append((identity, JOURNEYS[name]))
+                pairs.append((identity, _route(JOURNEYS[name])))
                 weights.append(shares[identity] * weight / total)
     return pairs, list(accumulate(weights))
 
 
+# A journey's steps as plain tuples, read by unpacking (cheaper than attributes per event):
+# event type, p, delay, optional, fewest repeats, how many more are possible (0: fixed),
+# early share, and whether it closes a session (its event carries the duration).
+_Stage = tuple[str, float, float, bool, int, int, float, bool]
+_Route = tuple[Journey, tuple[_Stage, ...]]
+
+
+def _route(journey: Journey) -> _Route:
+    last = journey.steps[-1]
+    return journey, tuple(
+        (
+            s.event_type,
+            s.p,
+            s.delay,
+            s.optional,
+            s.repeat[0],
+            s.repeat[1] - s.repeat[0] + 1 if s.repeat[1] > s.repeat[0] else 0,
+            s.early,
+            journey.session and s is last,
+        )
+        for s in journey.steps
+    )
+
+
 def _schedule(
-    provider: CurrentsProvider,
-    rng: Random,
-    journey: Journey,
-    user: Context,
-    t0: float,
-    end: float,
-    pending: _Pending,
-) -> int:
-    """Push one journey's events on ``pending``; return how many."""
-    ctx, channel, any_type = user, journey.channel, None
-    if journey.steps[0].event_type == ANY_TYPE:  # pick the type first: its channel follows
+    provider: CurrentsProvider, rng: Random, route: _Route, user: Context, t0: float, end: float
+) -> list[_Item]:
+    """One journey's events, in the order its steps happen."""
+    journey, stages = route
+    rand, channel, any_type = rng.random, journey.channel, None
+    if stages[0][0] == ANY_TYPE:  # pick the type first: its channel follows
         any_type = provider.currents_event_type()
         channel = _channel_of(any_type) or channel
+    message: Message | None = None
+    conversion = "users.canvas.Conversion"  # what a CONVERSION step is: campaign or Canvas
     if channel is not None:
-        ctx = dict(user)
-        ctx.update(provider.currents_message(channel, journey.kind))
-    session: Context | None = {"session_id": provider._uuid()} if journey.session else None
-    conversion = _conversion(ctx)
-    cur, first, pushed = t0, None, 0
-    for step in journey.steps:
-        if step.p < 1.0 and rng.random() >= step.p:
-            if step.optional:
+        message = provider._message(channel, journey.kind)
+        if message[0].kind == "campaign":
+            conversion = "users.campaigns.Conversion"
+    session_id = provider._uuid() if journey.session else None
+    extra: Context | None = None if session_id is None else {"session_id": session_id}
+    cur, first = t0, None
+    items: list[_Item] = []
+    for event_type, p, delay, optional, low, more, early, closes in stages:
+        if p < 1.0 and rand() >= p:
+            if optional:
                 continue
             break
-        low, high = step.repeat
-        for _ in range(low + int(rng.random() * (high - low + 1)) if high > low else low):
-            if step.early and rng.random() < step.early:
+        if any_type is not None:
+            event_type = any_type
+        elif event_type == CONVERSION:
+            event_type = conversion
+        count = low + int(rand() * more) if more else low
+        while count:
+            count -= 1
+            if early and rand() < early:
                 at = rng.uniform(t0, cur)  # recorded before the previous event
             else:
-                if step.delay:  # exponential delay with mean step.delay
-                    cur = min(cur - math.log(1.0 - rng.random()) * step.delay, end)
+                if delay:  # exponential delay with mean ``delay``
+                    cur -= log(1.0 - rand()) * delay
+                    if cur > end:
+                        cur = end
                 at = cur
-            first = at if first is None else first
-            extra = session
-            if session is not None and step is journey.steps[-1]:
-                extra = {**session, "duration": round(at - first, 3)}
-            event_type = any_type or step.event_type
-            if event_type == CONVERSION:
-                event_type = conversion
-            pending.add((at, event_type, ctx, extra))
-            pushed += 1
-    return pushed
-
-
-def _conversion(ctx: Context) -> str:
-    """What a ``CONVERSION`` step of a journey with this message is: campaign or Canvas."""
-    if ctx.get("campaign_id") is not None:
-        return "users.campaigns.Conversion"
-    return "users.canvas.Conversion"
+            if first is None:
+                first = at
+            if closes:
+                extra = {"session_id": session_id, "duration": round(at - first, 3)}
+            items.append((event_type, at, user, message, extra))
+    return items
 
 
 def _channel_of(event_type: str) -> str | None:
@@ -471,7 +508,7 @@ def _channel_of(event_type: str) -> str | None:
 
 def _hot(
     provider: CurrentsProvider, rng: Random, hot: HotDevice, k: int, start: float, window: float
-) -> Iterator[tuple[float, dict[str, Any]]]:
+) -> Iterator[dict[str, Any]]:
     """``k`` custom events of one hot device, generated lazily in time order."""
     if k <= 0:
         return
@@ -479,9 +516,8 @@ def _hot(
     ctx = provider.currents_context(provider.currents_user("identified"), device, message={})
     for at in islice(_hot_times(hot, k, start, window), k):
         extra = {"name": hot.event_names[int(rng.random() * len(hot.event_names))]}
-        yield (
-            at,
-            provider.currents_event("users.behaviors.CustomEvent", at=at, context=ctx, extra=extra),
+        yield provider.currents_event(
+            "users.behaviors.CustomEvent", at=at, context=ctx, extra=extra
         )
 
 
