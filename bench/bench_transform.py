@@ -83,7 +83,8 @@ for _ in range(int(sys.argv[2])):
 
 def instructions_per_event(batch: list[dict[str, Any]]) -> float | None:
     """Instructions per transform counted by callgrind: repeatable whatever the machine's load
-    (two runs differ only by the transforms, so start-up cancels out). None without valgrind."""
+    (two runs differ only by one pass of transforms, so start-up and the first pass, which
+    compiles each type's builder, cancel out). None without valgrind."""
     import pickle
     import shutil
 
@@ -93,7 +94,7 @@ def instructions_per_event(batch: list[dict[str, Any]]) -> float | None:
         data = Path(tmp, "events.pkl")
         data.write_bytes(pickle.dumps(batch[:2000]))
         counts = []
-        for rounds in ("0", "1"):
+        for rounds in ("1", "2"):
             cmd = [
                 "valgrind",
                 "--tool=callgrind",

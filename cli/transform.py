@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     inputs = check_inputs(args.inputs)
     out, skipped_out = _open(args.out), (open(args.skipped, "wb") if args.skipped else None)  # noqa: SIM115
     counts: Counter[str] = Counter()
-    bad_lines = 0
+    bad_lines = transformed = 0
+    profile, write = args.profile, out.write  # looked up once: this loop runs per line
     try:
         for record in read_all(inputs):
             if record.error is not None:
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
                 bad_lines += 1
                 continue
             data: Any = record.data
-            result = transform(data, args.profile) if isinstance(data, dict) else None
+            result = transform(data, profile) if isinstance(data, dict) else None
             if result is None:
                 print(f"{record.source}:{record.line}: not a JSON object", file=sys.stderr)
                 bad_lines += 1
@@ -54,9 +55,10 @@ def run(args: argparse.Namespace) -> int:
                 counts[result.code] += 1
                 _report_skip(record.source, record.line, result, skipped_out)
             else:
-                counts["transformed"] += 1
-                out.write(orjson.dumps(result.event, option=orjson.OPT_APPEND_NEWLINE))
+                transformed += 1
+                write(orjson.dumps(result.event, option=orjson.OPT_APPEND_NEWLINE))
     finally:
+        counts["transformed"] = transformed
         out.flush()
         if args.out:
             out.close()
