@@ -8,6 +8,7 @@ import threading
 from typing import Any
 
 from flask import Flask
+from waitress import wasyncore
 from waitress.server import create_server
 
 # Waitress options: enough threads for the official SDKs (Python sends up to 16 requests at
@@ -48,6 +49,16 @@ class Server:
         return self
 
     def close(self) -> None:
-        self._server.close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        """Stop serving. A server running in its thread is closed *from* that thread (woken by
+        waitress's trigger): closing its sockets from here while it sits in ``select()`` made
+        the loop fail with EBADF, an exception in the server thread at every test teardown."""
+        thread = self._thread
+        if thread is None or not thread.is_alive():
+            self._server.close()
+            return
+        self._server.trigger.pull_trigger(self._close_in_loop)
+        thread.join(timeout=5)
+
+    def _close_in_loop(self) -> None:
+        self._server.task_dispatcher.shutdown()
+        wasyncore.close_all(self._server._map)  # an empty map ends waitress's loop
