@@ -19,6 +19,7 @@ import orjson
 from cli.errors import CliError
 
 INPUT_SUFFIXES = (".avro", ".jsonl", ".json", ".ndjson")
+READ_BUFFER = 1 << 20  # JSON Lines read in 1 MiB chunks: fewer system calls than the 8 KiB default
 AVRO_NAMESPACE_PREFIX = "dataexport."  # storage record names: dataexport.<conn>.inner.<type>
 
 
@@ -95,7 +96,7 @@ def read(path_or_dash: str) -> Iterator[Record]:
     elif path.suffix == ".json":
         yield from _json_document(path)
     else:
-        with path.open("rb") as stream:
+        with path.open("rb", buffering=READ_BUFFER) as stream:
             yield from _json_lines(stream, str(path))
 
 
