@@ -122,7 +122,7 @@ def _source(plan: _Plan, source_type: str) -> str:
         lines += [
             "    device_id = get('device_id')",
             "    if external_id is None and device_id is None:",
-            "        return _skip(NO_IDS, 'no external_user_id and no device_id', record)",
+            "        return _skip(NO_IDS, NO_IDS_AT_ALL, record)",
         ]
     else:
         lines += [
@@ -183,6 +183,7 @@ def _compile(plan: _Plan, source_type: str) -> Builder:
         "AD_ID_TARGETS": AD_ID_TARGETS,
         "MALFORMED": MALFORMED,
         "NO_IDS": NO_IDS,
+        "NO_IDS_AT_ALL": "no external_user_id and no device_id",
         "NO_DEVICE_SLOT": "no external_user_id, and this type carries no device_id",
     }
     code = compile(_source(plan, source_type), f"<transform {source_type}>", "exec")
