@@ -26,6 +26,8 @@ def _modules(selected: list[str]) -> list[str]:
 
 
 def main() -> None:
+    # Figures depend on the interpreter's build as much as on our code: say which one ran.
+    print(f"python {sys.version.split()[0]} ({sys.base_prefix})", flush=True)
     for name in _modules(sys.argv[1:]):
         print(f"== {name.removeprefix('bench_')} ==", flush=True)
         started = time.perf_counter()
