@@ -4,6 +4,7 @@ free port, read back from ``url``."""
 
 from __future__ import annotations
 
+import socket
 import threading
 from typing import Any
 
@@ -23,10 +24,12 @@ class Server:
         self, app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = DEFAULT_THREADS
     ) -> None:
         self.app = app
+        # Bound here, not by waitress: waitress starts its worker threads and opens its trigger
+        # pipe before it binds, so a port already in use leaked all three (ResourceWarnings).
+        listener = _listen(host, port)
         self._server: Any = create_server(
             app,
-            host=host,
-            port=port,
+            sockets=[listener],
             threads=threads,
             ident="currents-sim",
             expose_tracebacks=False,
@@ -48,17 +51,32 @@ class Server:
         self._thread.start()
         return self
 
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """Stop serving. A server running in its thread is closed *from* that thread (woken by
         waitress's trigger): closing its sockets from here while it sits in ``select()`` made
         the loop fail with EBADF, an exception in the server thread at every test teardown."""
         thread = self._thread
         if thread is None or not thread.is_alive():
-            self._server.close()
+            self._close_in_loop()
             return
         self._server.trigger.pull_trigger(self._close_in_loop)
         thread.join(timeout=5)
 
     def _close_in_loop(self) -> None:
+        """Stop the worker threads, then close every socket and the trigger pipe (all in the
+        map: waitress's own ``close()`` leaves the trigger open). An empty map ends the loop."""
         self._server.task_dispatcher.shutdown()
-        wasyncore.close_all(self._server._map)  # an empty map ends waitress's loop
+        wasyncore.close_all(self._server._map)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (SO_REUSEADDR, as waitress sets); OSError if the
+    address is taken or not ours, with nothing left open."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family, backlog=1024)

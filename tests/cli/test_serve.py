@@ -29,7 +29,7 @@ def serve() -> Iterator:
     yield start
     for proc in procs:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.communicate(timeout=10)  # reaps it and closes its pipes
 
 
 def _post(url: str, key: str, events: list[dict]) -> requests.Response:

@@ -47,6 +47,7 @@ def foreign() -> Iterator[str]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+    server.server_close()
 
 
 def test_scenarios_that_drive_the_mock_clock_refuse_a_foreign_host(

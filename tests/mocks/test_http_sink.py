@@ -28,7 +28,7 @@ def served() -> Iterator[str]:
     assert url.startswith("http://127.0.0.1:")
     yield url
     proc.terminate()
-    proc.wait(timeout=10)
+    proc.communicate(timeout=10)  # reaps it and closes its pipes
 
 
 def fates(run):

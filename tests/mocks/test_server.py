@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import urllib.request
 
+import pytest
 from flask import Flask
 
 from mocks.server import Server
@@ -30,3 +32,22 @@ def test_closing_a_running_server_raises_nothing_in_its_thread() -> None:
     finally:
         threading.excepthook = previous
     assert [f.exc_value for f in failures] == []
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_a_taken_port_raises_oserror_and_leaves_no_thread_or_descriptor_open() -> None:
+    with Server(_tiny_app()) as taken:
+        threads, fds = threading.active_count(), _open_fds()
+        with pytest.raises(OSError):
+            Server(_tiny_app(), port=taken.port)
+        assert (threading.active_count(), _open_fds()) == (threads, fds)
+
+
+def test_closing_a_server_that_never_ran_closes_its_socket_and_trigger() -> None:
+    fds = _open_fds()
+    server = Server(_tiny_app())
+    server.close()
+    assert _open_fds() == fds  # while it is still referenced: not left to the GC to close
