@@ -22,6 +22,7 @@ Numbers compare by value (``1`` equals ``1.0``) but never equal a boolean.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 from simulator.currents.catalogue import APPBOY, CUSTOM_EVENT_PREFIX, type_for_amplitude_name
@@ -151,30 +152,40 @@ def _event_type(
     return "event_type_name", f"event_type {show(got)}, expected {exp!r}{hint}"
 
 
-def _user_id(
-    expected: dict[str, Any], received: dict[str, Any], moved: set[str]
-) -> Difference | None:
-    exp, got = expected.get("user_id", _MISSING), received.get("user_id", _MISSING)
-    if "user_id" in moved or same(exp, got):
-        return None
-    if exp is _MISSING:
-        return "user_id", f"user_id {show(got)} sent for an anonymous user (no external id)"
-    if got is _MISSING or got is None:
-        return "user_id", f"user_id missing, expected the external id {exp!r}"
-    return "user_id", f"user_id {show(got)}, expected the external id {exp!r}"
+# What an identifier's difference says, by case: (sent where the reference sends none, missing,
+# another value). ``{got}`` is the received value as shown, ``{exp}`` the expected one's repr.
+_ID_MESSAGES = {
+    "user_id": (
+        "user_id {got} sent for an anonymous user (no external id)",
+        "user_id missing, expected the external id {exp}",
+        "user_id {got}, expected the external id {exp}",
+    ),
+    "device_id": (
+        "device_id {got} sent, the reference sends none",
+        "device_id missing, expected {exp}",
+        "device_id {got}, expected {exp}",
+    ),
+}
 
 
-def _device_id(
-    expected: dict[str, Any], received: dict[str, Any], moved: set[str]
+def _identifier(
+    key: str, expected: dict[str, Any], received: dict[str, Any], moved: set[str]
 ) -> Difference | None:
-    exp, got = expected.get("device_id", _MISSING), received.get("device_id", _MISSING)
-    if "device_id" in moved or same(exp, got):
+    exp, got = expected.get(key, _MISSING), received.get(key, _MISSING)
+    if key in moved or same(exp, got):
         return None
+    extra, missing, other = _ID_MESSAGES[key]
     if exp is _MISSING:
-        return "device_id", f"device_id {show(got)} sent, the reference sends none"
-    if got is _MISSING or got is None:
-        return "device_id", f"device_id missing, expected {exp!r}"
-    return "device_id", f"device_id {show(got)}, expected {exp!r}"
+        text = extra
+    elif got is _MISSING or got is None:
+        text = missing
+    else:
+        text = other
+    return key, text.format(got=show(got), exp=repr(exp))
+
+
+_user_id = partial(_identifier, "user_id")
+_device_id = partial(_identifier, "device_id")
 
 
 def _time(expected: dict[str, Any], received: dict[str, Any], moved: set[str]) -> Difference | None:

@@ -75,6 +75,17 @@ def test_one_difference_one_rule(mutate: Any, rule: str, words: str) -> None:
     assert words in found[rule]
 
 
+@pytest.mark.parametrize(
+    ("key", "words"),
+    [("user_id", "sent for an anonymous user"), ("device_id", "the reference sends none")],
+)
+def test_an_identifier_the_reference_does_not_send_is_a_difference(key: str, words: str) -> None:
+    expected = {k: v for k, v in EXPECTED.items() if k != key}
+    found = dict(diff_event(expected, copy.deepcopy(EXPECTED)))
+    assert list(found) == [key]
+    assert words in found[key] and repr(EXPECTED[key]) in found[key]
+
+
 def test_glossary_name_is_hinted() -> None:
     expected = {**EXPECTED, "event_type": "[Appboy] Email Open", "productId": None}
     received = {**expected, "event_type": "[Appboy] Email Opened"}
