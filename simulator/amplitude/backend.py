@@ -251,12 +251,11 @@ class AmplitudeModel:
                     _OTHERS_INVALID)  # fmt: skip
             return errors.bad_request(problems.error(), **problems.body_fields())
         backend = self.backend(api_key)
-        counts = throttle.per_id(ids)
-        verdict = throttle.decide(backend.windows, ids, counts, now, endpoint, limits)
+        verdict, pending = throttle.decide(backend.windows, ids, now, endpoint, limits)
         if verdict is not None:
             self._journal_throttled(backend, verdict, ids, events, rid, now)
             return verdict.result()
-        throttle.record(backend.windows, counts, now)
+        throttle.record(backend.windows, pending, now)
         ingested = self._ingest(backend, events, ids, rid, now)
         count = len(events) if limits.count_duplicates_as_ingested else ingested
         return errors.success(count, size_bytes, now_ms)
