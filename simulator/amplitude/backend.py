@@ -268,12 +268,14 @@ class AmplitudeModel:
         rid: int,
         now: float,
     ) -> int:
-        # Validation made every insert_id a string or None, so the pairs go straight to dedupe.
-        insert_ids = map(dict.get, events, repeat("insert_id"))
-        pairs = zip(map(itemgetter(0), ids), insert_ids, strict=True)
-        new = backend.dedupe.new_flags(pairs, now)
-        outcomes = [journal.INGESTED if flag else journal.DEDUPLICATED for flag in new]
+        # Validation made every insert_id a string or None, so they go straight to dedupe.
+        insert_ids = list(map(dict.get, events, repeat("insert_id")))
+        new = backend.dedupe.new_flags(list(map(itemgetter(0), ids)), insert_ids, now)
         ingested = new.count(True)
+        if ingested == len(new):
+            outcomes = [journal.INGESTED] * ingested
+        else:
+            outcomes = [journal.INGESTED if flag else journal.DEDUPLICATED for flag in new]
         props = backend.properties
         for event, flag in zip(events, new, strict=True):
             if flag and ("user_properties" in event or "group_properties" in event):
