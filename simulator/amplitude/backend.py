@@ -251,12 +251,11 @@ class AmplitudeModel:
                     _OTHERS_INVALID)  # fmt: skip
             return errors.bad_request(problems.error(), **problems.body_fields())
         backend = self.backend(api_key)
-        counts = throttle.per_id(ids)
-        verdict = throttle.decide(backend.windows, ids, counts, now, endpoint, limits)
+        verdict, pending = throttle.decide(backend.windows, ids, now, endpoint, limits)
         if verdict is not None:
             self._journal_throttled(backend, verdict, ids, events, rid, now)
             return verdict.result()
-        throttle.record(backend.windows, counts, now)
+        throttle.record(backend.windows, pending, now)
         ingested = self._ingest(backend, events, ids, rid, now)
         count = len(events) if limits.count_duplicates_as_ingested else ingested
         return errors.success(count, size_bytes, now_ms)
@@ -269,12 +268,14 @@ class AmplitudeModel:
         rid: int,
         now: float,
     ) -> int:
-        # Validation made every insert_id a string or None, so the pairs go straight to dedupe.
-        insert_ids = map(dict.get, events, repeat("insert_id"))
-        pairs = zip(map(itemgetter(0), ids), insert_ids, strict=True)
-        new = backend.dedupe.new_flags(pairs, now)
-        outcomes = [journal.INGESTED if flag else journal.DEDUPLICATED for flag in new]
+        # Validation made every insert_id a string or None, so they go straight to dedupe.
+        insert_ids = list(map(dict.get, events, repeat("insert_id")))
+        new = backend.dedupe.new_flags(list(map(itemgetter(0), ids)), insert_ids, now)
         ingested = new.count(True)
+        if ingested == len(new):
+            outcomes = [journal.INGESTED] * ingested
+        else:
+            outcomes = [journal.INGESTED if flag else journal.DEDUPLICATED for flag in new]
         props = backend.properties
         for event, flag in zip(events, new, strict=True):
             if flag and ("user_properties" in event or "group_properties" in event):

@@ -11,7 +11,9 @@ strings), so a million pairs fit in ~100 MB. Two different pairs collide with pr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import repeat
+from operator import is_
 
 
 class Dedupe:
@@ -41,28 +43,41 @@ class Dedupe:
             self._oldest = now + self.horizon_s
         return True
 
-    def new_flags(self, pairs: Iterable[tuple[str | None, str | None]], now: float) -> list[bool]:
-        """``first_seen`` of each ``(device_id, insert_id)`` in order (a request at a time, one
-        call instead of one per event); a pair without an ``insert_id`` is always new."""
-        expiry, horizon = self._expiry, now + self.horizon_s
-        flags = []
-        for pair in pairs:
-            if pair[1] is None:
-                flags.append(True)
-                continue
-            key = hash(pair)
-            seen = expiry.get(key)
-            if seen is not None and now < seen:
-                flags.append(False)
-                continue
-            expiry[key] = horizon
-            flags.append(True)
-            if now >= self._oldest:
-                self._purge(now)
-                expiry = self._expiry  # the purge rebuilt the table
-            elif self._oldest == float("inf"):
-                self._oldest = horizon
+    def new_flags(
+        self, device_ids: Sequence[str | None], insert_ids: Sequence[str | None], now: float
+    ) -> list[bool]:
+        """``first_seen`` of each ``(device_id, insert_id)`` in order, a request at a time; a
+        pair without an ``insert_id`` is always new.
+
+        The common request (every event has an ``insert_id``, no pair twice) runs in C: one
+        ``setdefault`` per pair stores the new expiry and returns what was there, and a pair is
+        new when that is the very float object just stored. Identity, not equality: a pair seen
+        at the same instant (a paused clock) has an equal expiry and is a duplicate. Anything
+        else goes pair by pair."""
+        if now >= self._oldest:
+            self._purge(now)
+        horizon = float(now + self.horizon_s)  # a new object, never a cached small int
+        if None in insert_ids:
+            return self._each(zip(device_ids, insert_ids, strict=True), now)
+        keys = list(map(hash, zip(device_ids, insert_ids, strict=True)))
+        if len(set(keys)) < len(keys):
+            return self._each(zip(device_ids, insert_ids, strict=True), now)
+        before = list(map(self._expiry.setdefault, keys, repeat(horizon)))
+        flags = list(map(is_, before, repeat(horizon)))
+        if min(before, default=horizon) <= now:  # pairs whose expiry has passed are new again
+            for i in [i for i, seen in enumerate(before) if seen <= now]:
+                self._expiry[keys[i]] = horizon
+                flags[i] = True
+        if self._oldest == float("inf") and self._expiry:
+            self._oldest = horizon
         return flags
+
+    def _each(self, pairs: Iterable[tuple[str | None, str | None]], now: float) -> list[bool]:
+        """``new_flags`` pair by pair (a pair without ``insert_id`` is new and not kept)."""
+        return [
+            True if insert_id is None else self.first_seen(device_id, insert_id, now)
+            for device_id, insert_id in pairs
+        ]
 
     def add(self, device_id: str | None, insert_id: str, now: float) -> None:
         self.first_seen(device_id, insert_id, now)

@@ -9,195 +9,231 @@ accepted requests are counted, so a client that waits one window always gets thr
 
 Time is cut into buckets (1 s for the throttle window, 1 h for the quota) so that memory per id
 is bounded and the window slides by whole buckets, exactly as a reference count over the same
-buckets would (the stateful test in ``tests/simulator/amplitude`` relies on that).
+buckets would (the stateful tests in ``tests/simulator/amplitude`` rely on that).
+
+One table per id kind holds *both* windows of an id, and a request is decided and recorded in
+two passes: ``decide`` reads each id once and computes its state with the request counted;
+``record`` stores those states with one ``dict.update``. Tables hold ~100k ids under load, so
+each access is a likely cache miss: this is 2 accesses per id instead of 8 with a table per
+window (callgrind, bench_mock's workload: the throttle went from ~21k to ~4k instructions per
+event).
 """
 
 from __future__ import annotations
 
 import math
-from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from operator import is_not, itemgetter
+from typing import Final, Literal, cast
 
 from simulator.amplitude.errors import Throttled
 from simulator.amplitude.limits import Limits
 
+# An id's state, a tuple of ints (compact, and untracked by the cyclic garbage collector, so a
+# million ids do not slow every collection down):
+#   (events in the throttle window, events in the quota window,
+#    throttle history: a flat tuple (bucket, n, bucket, n, ...) of non-empty 1 s buckets, oldest
+#    first; older quota history: the same for the hours before the current one,
+#    current hour, its events, fast_until)
+# ``fast_until`` is the first second at which the state needs more than an append (a throttle
+# bucket leaves the window, or a new hour starts): before it, counting an event is one
+# comparison and a new tuple (``_tally``'s inlined path); 0 means "look first".
+State = tuple[int, int, tuple[int, ...], tuple[int, ...], int, int, int]
+RATE: Final = 0  # the fields ``_over`` and ``count`` read by name
+QUOTA: Final = 1
 
-class SlidingCounter:
-    """Counts per id over the last ``span`` buckets of ``bucket_s`` seconds each.
 
-    Each id keeps one flat ``array('q')`` ``[total, bucket, n, bucket, n, ...]`` (oldest first):
-    small, cheap to prune from the front, and invisible to the cyclic garbage collector (arrays
-    hold no references), so a million ids do not slow every collection down. An id seen in one
-    bucket only (the common case with many devices) is a plain tuple ``(total, bucket, n)``,
-    which is cheaper to create; it becomes an array when a second bucket is added.
-    """
+def _pruned(history: tuple[int, ...], total: int, oldest: int) -> tuple[tuple[int, ...], int]:
+    """``history`` without its buckets ``<= oldest``, and ``total`` without their events."""
+    i, size = 0, len(history)
+    while i < size and history[i] <= oldest:
+        total -= history[i + 1]
+        i += 2
+    return history[i:], total
 
-    def __init__(self, bucket_s: int, span: int) -> None:
-        self.bucket_s = bucket_s
-        self.span = span
-        self._ids: dict[str, array[int] | tuple[int, int, int]] = {}
+
+def _added(history: tuple[int, ...], bucket: int, n: int) -> tuple[int, ...]:
+    """``history`` with ``n`` more events in ``bucket`` (the newest bucket or a later one)."""
+    if history and history[-2] == bucket:
+        return (*history[:-1], history[-1] + n)
+    return (*history, bucket, n)
+
+
+class IdWindows:
+    """Both windows of every id of one kind (``device`` or ``user``) of one API key."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.rate_span = limits.window_s  # one-second buckets
+        self.quota_bucket_s = limits.quota_bucket_s
+        self.quota_span = max(1, limits.quota_window_s // limits.quota_bucket_s)
+        self.ids: dict[str, State] = {}
         self._swept = 0
 
-    def bucket(self, now: float) -> int:
-        return int(now // self.bucket_s)
+    def buckets(self, now: float) -> tuple[int, int]:
+        """The current throttle and quota buckets."""
+        return int(now // 1), int(now // self.quota_bucket_s)
 
-    def count(self, key: str, bucket: int) -> int:
-        """Events for ``key`` in buckets ``(bucket - span, bucket]``."""
-        counts = self._ids.get(key)
-        if counts is None:
-            return 0
-        oldest = bucket - self.span
-        if counts[1] > oldest:
-            return counts[0]
-        if isinstance(counts, tuple):
-            del self._ids[key]
-            return 0
-        i, total, size = 1, counts[0], len(counts)
-        while i < size and counts[i] <= oldest:
-            total -= counts[i + 1]
-            i += 2
-        if i >= size:
-            del self._ids[key]
-            return 0
-        del counts[1:i]
-        counts[0] = total
-        return total
+    def fresh(self, n: int, rate_bucket: int, quota_bucket: int) -> State:
+        """The state of an id first seen now with ``n`` events."""
+        return self._state(n, n, (rate_bucket, n), (), quota_bucket, n)
 
-    def add(self, key: str, bucket: int, n: int) -> None:
-        add(self._ids, key, bucket, n)
+    def _state(
+        self, rate: int, quota: int, history: tuple[int, ...], older: tuple[int, ...],
+        hour: int, hour_n: int,
+    ) -> State:  # fmt: skip
+        """A state with its ``fast_until`` (see ``State``)."""
+        # An older hour leaves the quota window in a later hour, so the next hour bounds it.
+        until = min(history[0] + self.rate_span, (hour + 1) * self.quota_bucket_s) if history else 0
+        return rate, quota, history, older, hour, hour_n, until
 
-    def sweep(self, bucket: int) -> None:
-        """Forget ids with nothing left in the window (bounded memory on long runs)."""
-        if bucket - self._swept < self.span:
+    def current(self, state: State, rate_bucket: int, quota_bucket: int) -> State:
+        """``state`` without the buckets that have left either window, its current hour now."""
+        rate, quota, history, older, hour, hour_n, _ = state
+        history, rate = _pruned(history, rate, rate_bucket - self.rate_span)
+        if hour != quota_bucket:  # a new hour: the last one joins the older history
+            older, hour, hour_n = (*older, hour, hour_n), quota_bucket, 0
+        older, quota = _pruned(older, quota, quota_bucket - self.quota_span)
+        return self._state(rate, quota, history, older, hour, hour_n)
+
+    def counted(self, state: State | None, n: int, rate_bucket: int, quota_bucket: int) -> State:
+        """``state`` with ``n`` more events now (nothing is stored). ``_tally`` inlines the two
+        common cases (an unknown id; a state before its ``fast_until``); this is the general one."""
+        if state is None:
+            return self.fresh(n, rate_bucket, quota_bucket)
+        rate, quota, history, older, hour, hour_n, _ = self.current(
+            state, rate_bucket, quota_bucket
+        )
+        history = _added(history, rate_bucket, n)
+        return self._state(rate + n, quota + n, history, older, hour, hour_n + n)
+
+    def count(self, key: str, now: float) -> tuple[int, int]:
+        """Events of ``key`` in the throttle window and in the quota window now."""
+        state = self.ids.get(key)
+        if state is None:
+            return 0, 0
+        current = self.current(state, *self.buckets(now))
+        return current[RATE], current[QUOTA]
+
+    def sweep(self, rate_bucket: int, quota_bucket: int) -> None:
+        """Once per throttle window: prune every id, forget ids with both windows empty
+        (bounded memory on long runs)."""
+        if rate_bucket - self._swept < self.rate_span:
             return
-        self._swept = bucket
-        for key in list(self._ids):
-            self.count(key, bucket)
+        self._swept = rate_bucket
+        ids = self.ids
+        for key, state in list(ids.items()):
+            current = self.current(state, rate_bucket, quota_bucket)
+            if not current[RATE] and not current[QUOTA]:
+                del ids[key]
+            elif current != state:
+                ids[key] = current
 
     def clear(self) -> None:
-        self._ids.clear()
+        self.ids.clear()
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self.ids)
 
 
 @dataclass
 class Windows:
-    """The throttle and quota counters of one API key, by id kind (``device``, ``user``)."""
+    """The throttle and quota counts of one API key: one table per id kind."""
 
-    rate: dict[str, SlidingCounter]
-    quota: dict[str, SlidingCounter]
+    devices: IdWindows
+    users: IdWindows
 
     @classmethod
     def create(cls, limits: Limits) -> Windows:
-        span = max(1, limits.quota_window_s // limits.quota_bucket_s)
-        return cls(
-            rate={k: SlidingCounter(1, limits.window_s) for k in ("device", "user")},
-            quota={k: SlidingCounter(limits.quota_bucket_s, span) for k in ("device", "user")},
-        )
+        return cls(IdWindows(limits), IdWindows(limits))
 
     def clear(self) -> None:
-        for counter in (*self.rate.values(), *self.quota.values()):
-            counter.clear()
+        self.devices.clear()
+        self.users.clear()
 
 
 Ids = Sequence[tuple[str | None, str | None]]  # (device_id, user_id) per event
-Counts = tuple[Counter[str], Counter[str]]  # events per device_id, per user_id
+Pending = tuple[dict[str, State], dict[str, State]]  # new states of the devices, of the users
+_present = partial(is_not, None)
 
 
-def per_id(ids: Ids) -> Counts:
-    """How many events of a request each device and each user has."""
-    return (
-        Counter([d for d, _ in ids if d is not None]),
-        Counter([u for _, u in ids if u is not None]),
-    )
+def per_id(column: Iterable[str | None]) -> dict[str, int]:
+    """How many events of a request each id of one kind has (ids absent from an event are
+    None). Built in C: most requests have each id once, so ``dict.fromkeys`` answers."""
+    present = cast(list[str], list(filter(_present, column)))
+    counts = dict.fromkeys(present, 1)
+    if len(counts) < len(present):  # some id has several events
+        return Counter(present)
+    return counts
+
+
+def _tally(
+    table: IdWindows, per_key: dict[str, int], rate_bucket: int, quota_bucket: int
+) -> dict[str, State]:
+    """The state of each id of a request with the request's events counted (nothing stored)."""
+    get, new, fresh = table.ids.get, {}, table.fresh(1, rate_bucket, quota_bucket)
+    for key, n in per_key.items():
+        state = get(key)
+        if state is None:  # the common cases, inlined: an unknown id ...
+            new[key] = fresh if n == 1 else table.fresh(n, rate_bucket, quota_bucket)
+        elif rate_bucket < state[6]:  # ... and one before its fast_until (see State)
+            # Concatenation: a third fewer instructions than ``(*history, ...)`` here.
+            history = state[2]
+            if history[-2] == rate_bucket:
+                history = history[:-1] + (history[-1] + n,)  # noqa: RUF005
+            else:
+                history = history + (rate_bucket, n)  # noqa: RUF005
+            new[key] = (state[0] + n, state[1] + n, history, state[3], state[4], state[5] + n,
+                        state[6])  # fmt: skip
+        else:
+            new[key] = table.counted(state, n, rate_bucket, quota_bucket)
+    return new
+
+
+def _over(states: dict[str, State], field: Literal[0, 1], cap: float) -> dict[str, int]:
+    """The ids whose count ``field`` (``RATE`` or ``QUOTA``) is over ``cap``, with that count.
+    The common answer (none) comes from one ``max`` in C."""
+    if max(map(itemgetter(field), states.values()), default=0) <= cap:
+        return {}
+    return {key: state[field] for key, state in states.items() if state[field] > cap}
 
 
 def decide(
-    windows: Windows, ids: Ids, counts: Counts, now: float, endpoint: str, limits: Limits
-) -> Throttled | None:
-    """The 429 verdict for a request whose events have ``ids``, or None when it may pass."""
+    windows: Windows, ids: Ids, now: float, endpoint: str, limits: Limits
+) -> tuple[Throttled | None, Pending]:
+    """The 429 verdict for a request whose events have ``ids`` (None when it may pass), and the
+    states to ``record`` if it is accepted."""
     eps = limits.eps_for(endpoint)
-    cap = eps * limits.window_s
-    quota_cap = limits.daily_quota
-    verdict = Throttled(eps_threshold=eps)
-    hit_devices: set[str] = set()
-    hit_users: set[str] = set()
-    kinds = (
-        ("device", counts[0], verdict.throttled_devices, verdict.exceeded_daily_quota_devices,
-         hit_devices),
-        ("user", counts[1], verdict.throttled_users, verdict.exceeded_daily_quota_users,
-         hit_users),
-    )  # fmt: skip
-    for kind, per_key, rate_map, quota_map, hit in kinds:
-        rate, quota = windows.rate[kind], windows.quota[kind]
-        rate_bucket, quota_bucket = rate.bucket(now), quota.bucket(now)
-        rate_table, quota_table = rate._ids, quota._ids
-        rate_oldest, quota_oldest = rate_bucket - rate.span, quota_bucket - quota.span
-        for key, n in per_key.items():
-            # Fast paths of SlidingCounter.count: unknown id, or nothing to prune.
-            known = rate_table.get(key)
-            if known is None:
-                in_window = n
-            elif known[1] > rate_oldest:
-                in_window = known[0] + n
-            else:
-                in_window = rate.count(key, rate_bucket) + n
-            if in_window > cap:
-                rate_map[key] = math.ceil(in_window / limits.window_s)
-                hit.add(key)
-            if quota_cap is not None:
-                known = quota_table.get(key)
-                if known is None:
-                    in_day = n
-                elif known[1] > quota_oldest:
-                    in_day = known[0] + n
-                else:
-                    in_day = quota.count(key, quota_bucket) + n
-                if in_day > quota_cap:
-                    quota_map[key] = in_day
-                    hit.add(key)
-    if not hit_devices and not hit_users:
-        return None
+    quota_cap = math.inf if limits.daily_quota is None else limits.daily_quota
+    buckets = windows.devices.buckets(now)
+    pending = (
+        _tally(windows.devices, per_id(map(itemgetter(0), ids)), *buckets),
+        _tally(windows.users, per_id(map(itemgetter(1), ids)), *buckets),
+    )
+    rate = [_over(states, RATE, eps * limits.window_s) for states in pending]
+    quota = [_over(states, QUOTA, quota_cap) for states in pending]
+    if not any(rate) and not any(quota):
+        return None, pending
+    per_second = [{k: math.ceil(n / limits.window_s) for k, n in over.items()} for over in rate]
+    verdict = Throttled(
+        eps_threshold=eps,
+        throttled_devices=per_second[0],
+        throttled_users=per_second[1],
+        exceeded_daily_quota_devices=quota[0],
+        exceeded_daily_quota_users=quota[1],
+    )
+    hit_devices, hit_users = rate[0].keys() | quota[0].keys(), rate[1].keys() | quota[1].keys()
     verdict.throttled_events.extend(
         i for i, (d, u) in enumerate(ids) if d in hit_devices or u in hit_users
     )
-    return verdict
+    return verdict, pending
 
 
-def add(ids: dict[str, array[int] | tuple[int, int, int]], key: str, bucket: int, n: int) -> None:
-    """Add ``n`` events of ``key`` in ``bucket`` to a ``SlidingCounter``'s table."""
-    known = ids.get(key)
-    if known is None:
-        ids[key] = (n, bucket, n)
-    elif isinstance(known, tuple):
-        if known[1] == bucket:
-            ids[key] = (known[0] + n, bucket, known[2] + n)
-        else:
-            ids[key] = array("q", (known[0] + n, known[1], known[2], bucket, n))
-    elif known[-2] == bucket:
-        known[-1] += n
-        known[0] += n
-    else:
-        known.append(bucket)
-        known.append(n)
-        known[0] += n
-
-
-def record(windows: Windows, counts: Counts, now: float) -> None:
-    """Count the events of an accepted request in every window."""
-    for kind, per_key in (("device", counts[0]), ("user", counts[1])):
-        for counter in (windows.rate[kind], windows.quota[kind]):
-            bucket, table = counter.bucket(now), counter._ids
-            get = table.get
-            for key, n in per_key.items():
-                known = get(key)
-                if known is None:  # the common case with many ids: inline the cheapest branch
-                    table[key] = (n, bucket, n)
-                elif isinstance(known, tuple) and known[1] == bucket:
-                    table[key] = (known[0] + n, bucket, known[2] + n)
-                else:
-                    add(table, key, bucket, n)
-            counter.sweep(bucket)
+def record(windows: Windows, pending: Pending, now: float) -> None:
+    """Store the states ``decide`` computed for an accepted request."""
+    buckets = windows.devices.buckets(now)
+    for table, states in ((windows.devices, pending[0]), (windows.users, pending[1])):
+        table.ids.update(states)
+        table.sweep(*buckets)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import deque
 
-from hypothesis import settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from simulator.amplitude import AmplitudeModel, Limits
+from simulator.amplitude import AmplitudeModel, Limits, throttle
 from simulator.clock import ManualClock
 from tests.simulator.amplitude.conftest import make_event, upload
 
@@ -159,3 +159,75 @@ ThrottleAgainstReference.TestCase.settings = settings(
     max_examples=80, stateful_step_count=40, deadline=None
 )
 TestThrottleAgainstReference = ThrottleAgainstReference.TestCase
+
+
+# -- the per-kind table (simulator.amplitude.throttle.IdWindows) ------------------------------
+SMALL = Limits(eps_httpapi=2, window_s=5, daily_quota=40, quota_bucket_s=60, quota_window_s=600)
+
+
+def _accept(
+    windows: throttle.Windows, ids: list[tuple[str | None, str | None]], now: float
+) -> bool:
+    verdict, pending = throttle.decide(windows, ids, now, "httpapi", SMALL)
+    if verdict is None:
+        throttle.record(windows, pending, now)
+    return verdict is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0, 0.4, 1, 3, 5, 59, 60, 61, 300, 599, 600, 1200]),
+            st.lists(
+                st.tuples(
+                    st.sampled_from(["d-1", "d-2", None]), st.sampled_from(["u-1", "u-2", None])
+                ),
+                max_size=6,
+            ),
+        ),
+        max_size=40,
+    )
+)
+def test_both_windows_of_both_kinds_match_a_reference_count(steps):
+    """Devices and users, throttle and quota, across seconds, hours and window edges: what the
+    table counts is exactly the accepted events in the same buckets (and the verdict agrees)."""
+    windows, now = throttle.Windows.create(SMALL), 1_700_000_000.0
+    seen: list[tuple[float, str]] = []  # (time, id) of each accepted event, kinds prefixed
+
+    def in_window(key: str, bucket_s: int, span: int) -> int:
+        return sum(1 for t, k in seen if k == key and now // bucket_s - t // bucket_s < span)
+
+    for advance, ids in steps:
+        now += advance
+        wanted = [
+            f"{kind}{key}" for pair in ids for kind, key in zip("du", pair, strict=True) if key
+        ]
+        over = any(
+            in_window(k, 1, 5) + wanted.count(k) > 10 or in_window(k, 60, 10) + wanted.count(k) > 40
+            for k in set(wanted)
+        )
+        assert _accept(windows, ids, now) is not over
+        if not over:
+            seen += [(now, k) for k in wanted]
+        for key in {k for _, k in seen}:
+            table = windows.devices if key[0] == "d" else windows.users
+            assert table.count(key[1:], now) == (in_window(key, 1, 5), in_window(key, 60, 10))
+
+
+def test_ids_with_both_windows_empty_are_forgotten():
+    windows, now = throttle.Windows.create(SMALL), 1_700_000_000.0
+    assert _accept(windows, [("d-1", "u-1"), ("d-2", None)], now)
+    assert (len(windows.devices), len(windows.users)) == (2, 1)
+    now += 601  # past both windows; the next accepted request sweeps
+    assert _accept(windows, [("d-3", None)], now)
+    assert (len(windows.devices), len(windows.users)) == (1, 0)
+
+
+def test_a_rejected_request_counts_nothing():
+    windows, now = throttle.Windows.create(SMALL), 1_700_000_000.0
+    assert _accept(windows, [("d-1", "u-1")] * 10, now)
+    assert not _accept(windows, [("d-1", None), ("d-2", "u-2")], now)
+    assert windows.devices.count("d-2", now) == (0, 0)
+    assert windows.users.count("u-2", now) == (0, 0)
+    assert windows.devices.count("d-1", now) == (10, 10)
