@@ -168,6 +168,9 @@ def _check_id(
 
 
 IdPair = tuple[str | None, str | None]  # (device_id, user_id) when they are strings
+# The ids of a request as two columns, (device_ids, user_ids), one entry per event: the throttle
+# and dedupe read columns, so the fast path never builds (and they never split) per-event pairs.
+IdColumns = tuple[list[str | None], list[str | None]]
 
 
 def check_event(
@@ -217,17 +220,17 @@ def check_event(
 
 def check_events(
     events: list[Any], min_len: int, limits: Limits
-) -> tuple[EventProblems, list[IdPair]]:
+) -> tuple[EventProblems, IdColumns]:
     """Problems of every event of a request (all failing indices, in index order), and the
-    ``(device_id, user_id)`` of each event."""
+    device and user ids of the events as columns."""
     ids = all_valid_ids(events, min_len, limits)
     if ids is not None:
         return EventProblems(), ids
     problems = EventProblems()
-    ids = [
+    pairs = [
         check_event(problems, index, event, min_len, limits) for index, event in enumerate(events)
     ]
-    return problems, ids
+    return problems, ([d for d, _ in pairs], [u for _, u in pairs])
 
 
 # -- fast path: a whole request checked column by column --------------------------------------
@@ -250,10 +253,8 @@ def _column(events: list[dict[str, Any]], name: str) -> list[Any]:
 def _ids_ok(
     values: list[Any], min_len: int, blocked: frozenset[str], spellings: frozenset[str] | None
 ) -> bool:
-    """Every value absent or a long enough string that is not blocked (``spellings``: see
-    ``blocked_spellings``)."""
-    if not set(map(type, values)) <= _IDS_ALLOWED:
-        return False
+    """Every value (each None or a string) absent or long enough and not blocked
+    (``spellings``: see ``blocked_spellings``)."""
     present = list(filter(_present, values))
     if min(map(len, present), default=min_len) < min_len:
         return False
@@ -296,14 +297,24 @@ def _flat(column: list[Any]) -> bool:
     return dict not in kinds and list not in kinds
 
 
-def all_valid_ids(events: list[Any], min_len: int, limits: Limits) -> list[IdPair] | None:
-    """The ``(device_id, user_id)`` of every event when all are certainly valid, else None."""
+def all_valid_ids(events: list[Any], min_len: int, limits: Limits) -> IdColumns | None:
+    """The device and user ids of the events when all are certainly valid, else None."""
     if set(map(type, events)) != {dict}:
         return None
     event_types = _column(events, "event_type")
     if set(map(type, event_types)) != {str} or not all(event_types):
         return None
     users, devices = _column(events, "user_id"), _column(events, "device_id")
+    user_types, device_types = set(map(type, users)), set(map(type, devices))
+    if not (user_types <= _IDS_ALLOWED and device_types <= _IDS_ALLOWED):
+        return None
+    # No id at all (the $groupidentify exemption is check_event's): only when both have gaps.
+    if (
+        _NONE in user_types
+        and _NONE in device_types
+        and (None, None) in zip(devices, users, strict=True)
+    ):
+        return None
     blocked = limits.blocked_ids
     spellings = blocked_spellings(blocked)
     if not (
@@ -311,13 +322,10 @@ def all_valid_ids(events: list[Any], min_len: int, limits: Limits) -> list[IdPai
         and _ids_ok(devices, min_len, blocked, spellings)
     ):
         return None
-    ids = list(zip(devices, users, strict=True))
-    if (None, None) in ids:  # no id at all: the $groupidentify exemption is check_event's
-        return None
     for name in set().union(*events).intersection(_ALLOWED):
         column = _column(events, name)
         if not set(map(type, column)) <= _ALLOWED[name]:
             return None
         if name in _NESTED and not _flat(column):
             return None
-    return ids
+    return devices, users

@@ -43,10 +43,11 @@ def test_spellings_step_aside_for_values_they_cannot_cover():
     assert blocked_spellings(frozenset({"NULL"})) is None
 
 
-def _per_event(events: list[Any], min_len: int, limits: Limits) -> tuple[dict[str, Any], list]:
+def _per_event(events: list[Any], min_len: int, limits: Limits) -> tuple[dict[str, Any], Any]:
+    """check_events' answer, built event by event."""
     problems = EventProblems()
-    ids = [check_event(problems, i, e, min_len, limits) for i, e in enumerate(events)]
-    return problems.body_fields(), ids
+    pairs = [check_event(problems, i, e, min_len, limits) for i, e in enumerate(events)]
+    return problems.body_fields(), ([d for d, _ in pairs], [u for _, u in pairs])
 
 
 _case_variants = st.sampled_from(sorted(BLOCKED_IDS)).flatmap(
