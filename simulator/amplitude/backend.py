@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from itertools import repeat
-from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -24,7 +23,13 @@ from simulator.amplitude.faults import Fault, Faults
 from simulator.amplitude.identify import Properties
 from simulator.amplitude.journal import Journal, Page, Request
 from simulator.amplitude.limits import Limits
-from simulator.amplitude.validation import GROUP_IDENTIFY, IDENTIFY, check_events, min_id_length
+from simulator.amplitude.validation import (
+    GROUP_IDENTIFY,
+    IDENTIFY,
+    IdColumns,
+    check_events,
+    min_id_length,
+)
 from simulator.clock import Clock
 from simulator.rng import derive
 
@@ -264,13 +269,13 @@ class AmplitudeModel:
         self,
         backend: Backend,
         events: list[dict[str, Any]],
-        ids: list[tuple[str | None, str | None]],
+        ids: IdColumns,
         rid: int,
         now: float,
     ) -> int:
         # Validation made every insert_id a string or None, so they go straight to dedupe.
         insert_ids = list(map(dict.get, events, repeat("insert_id")))
-        new = backend.dedupe.new_flags(list(map(itemgetter(0), ids)), insert_ids, now)
+        new = backend.dedupe.new_flags(ids[0], insert_ids, now)
         ingested = new.count(True)
         if ingested == len(new):
             outcomes = [journal.INGESTED] * ingested
@@ -287,7 +292,7 @@ class AmplitudeModel:
         self,
         backend: Backend,
         verdict: errors.Throttled,
-        ids: list[tuple[str | None, str | None]],
+        ids: IdColumns,
         events: list[Any],
         rid: int,
         now: float,
@@ -296,7 +301,7 @@ class AmplitudeModel:
             verdict.exceeded_daily_quota_users
         )
         outcomes = []
-        for device_id, user_id in ids:
+        for device_id, user_id in zip(*ids, strict=True):
             quota = device_id in over_quota or user_id in over_quota
             outcomes.append(journal.QUOTA_EXCEEDED if quota else journal.THROTTLED)
         for key in (*verdict.throttled_devices, *verdict.exceeded_daily_quota_devices):

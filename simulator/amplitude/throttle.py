@@ -154,7 +154,7 @@ class Windows:
         self.users.clear()
 
 
-Ids = Sequence[tuple[str | None, str | None]]  # (device_id, user_id) per event
+Ids = tuple[Sequence[str | None], Sequence[str | None]]  # (device_ids, user_ids) by event
 Pending = tuple[dict[str, State], dict[str, State]]  # new states of the devices, of the users
 _present = partial(is_not, None)
 
@@ -209,8 +209,8 @@ def decide(
     quota_cap = math.inf if limits.daily_quota is None else limits.daily_quota
     buckets = windows.devices.buckets(now)
     pending = (
-        _tally(windows.devices, per_id(map(itemgetter(0), ids)), *buckets),
-        _tally(windows.users, per_id(map(itemgetter(1), ids)), *buckets),
+        _tally(windows.devices, per_id(ids[0]), *buckets),
+        _tally(windows.users, per_id(ids[1]), *buckets),
     )
     rate = [_over(states, RATE, eps * limits.window_s) for states in pending]
     quota = [_over(states, QUOTA, quota_cap) for states in pending]
@@ -226,7 +226,7 @@ def decide(
     )
     hit_devices, hit_users = rate[0].keys() | quota[0].keys(), rate[1].keys() | quota[1].keys()
     verdict.throttled_events.extend(
-        i for i, (d, u) in enumerate(ids) if d in hit_devices or u in hit_users
+        i for i, (d, u) in enumerate(zip(*ids, strict=True)) if d in hit_devices or u in hit_users
     )
     return verdict, pending
 

@@ -17,9 +17,10 @@ not used here because per-event jsonschema validation is too slow for 50,000 eve
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from functools import partial
-from itertools import chain, repeat
+from functools import cache, partial
+from itertools import chain, product, repeat
 from operator import is_not
 from typing import Any
 
@@ -167,6 +168,9 @@ def _check_id(
 
 
 IdPair = tuple[str | None, str | None]  # (device_id, user_id) when they are strings
+# The ids of a request as two columns, (device_ids, user_ids), one entry per event: the throttle
+# and dedupe read columns, so the fast path never builds (and they never split) per-event pairs.
+IdColumns = tuple[list[str | None], list[str | None]]
 
 
 def check_event(
@@ -216,17 +220,17 @@ def check_event(
 
 def check_events(
     events: list[Any], min_len: int, limits: Limits
-) -> tuple[EventProblems, list[IdPair]]:
+) -> tuple[EventProblems, IdColumns]:
     """Problems of every event of a request (all failing indices, in index order), and the
-    ``(device_id, user_id)`` of each event."""
+    device and user ids of the events as columns."""
     ids = all_valid_ids(events, min_len, limits)
     if ids is not None:
         return EventProblems(), ids
     problems = EventProblems()
-    ids = [
+    pairs = [
         check_event(problems, index, event, min_len, limits) for index, event in enumerate(events)
     ]
-    return problems, ids
+    return problems, ([d for d, _ in pairs], [u for _, u in pairs])
 
 
 # -- fast path: a whole request checked column by column --------------------------------------
@@ -246,14 +250,44 @@ def _column(events: list[dict[str, Any]], name: str) -> list[Any]:
     return list(map(dict.get, events, repeat(name)))
 
 
-def _ids_ok(values: list[Any], min_len: int, blocked: frozenset[str]) -> bool:
-    """Every value absent or a long enough string that is not blocked."""
-    if not set(map(type, values)) <= _IDS_ALLOWED:
-        return False
+def _ids_ok(
+    values: list[Any], min_len: int, blocked: frozenset[str], spellings: frozenset[str] | None
+) -> bool:
+    """Every value (each None or a string) absent or long enough and not blocked
+    (``spellings``: see ``blocked_spellings``)."""
     present = list(filter(_present, values))
     if min(map(len, present), default=min_len) < min_len:
         return False
-    return blocked.isdisjoint(map(str.lower, present))
+    if spellings is None:
+        return blocked.isdisjoint(map(str.lower, present))
+    return spellings.isdisjoint(present)
+
+
+# -- blocked ids without ``str.lower``: every spelling of a blocked value, looked up as is -----
+# ``value.lower() in blocked`` per id makes a new string and hashes it (~400 instructions per
+# event for two ids); looking the id itself up in the set of every string that lowers to a
+# blocked value reuses the hash the throttle and dedupe tables need anyway. For ASCII values a
+# character's spellings are itself, its upper case and (for "k") the Kelvin sign; the test scans
+# all of Unicode for others. Values that are not ASCII, or with too many spellings, give None
+# and the fast path steps aside (``check_event`` still uses ``str.lower``).
+_MORE_SPELLINGS = {"k": "\u212a"}  # KELVIN SIGN lowers to "k"
+MAX_SPELLINGS = 1 << 14
+
+
+def char_spellings(char: str) -> str:
+    """The characters that ``str.lower`` turns into the ASCII character ``char``."""
+    return "".join(dict.fromkeys(char + char.upper() + _MORE_SPELLINGS.get(char, "")))
+
+
+@cache
+def blocked_spellings(blocked: frozenset[str]) -> frozenset[str] | None:
+    """Every string whose ``lower()`` is in ``blocked`` (None when not computed cheaply)."""
+    if not all(value.isascii() and value == value.lower() for value in blocked):
+        return None
+    choices = [[char_spellings(c) for c in value] for value in blocked]
+    if sum(math.prod(map(len, chars)) for chars in choices) > MAX_SPELLINGS:
+        return None
+    return frozenset("".join(p) for chars in choices for p in product(*chars))
 
 
 def _flat(column: list[Any]) -> bool:
@@ -263,19 +297,30 @@ def _flat(column: list[Any]) -> bool:
     return dict not in kinds and list not in kinds
 
 
-def all_valid_ids(events: list[Any], min_len: int, limits: Limits) -> list[IdPair] | None:
-    """The ``(device_id, user_id)`` of every event when all are certainly valid, else None."""
+def all_valid_ids(events: list[Any], min_len: int, limits: Limits) -> IdColumns | None:
+    """The device and user ids of the events when all are certainly valid, else None."""
     if set(map(type, events)) != {dict}:
         return None
     event_types = _column(events, "event_type")
     if set(map(type, event_types)) != {str} or not all(event_types):
         return None
     users, devices = _column(events, "user_id"), _column(events, "device_id")
-    blocked = limits.blocked_ids
-    if not (_ids_ok(users, min_len, blocked) and _ids_ok(devices, min_len, blocked)):
+    user_types, device_types = set(map(type, users)), set(map(type, devices))
+    if not (user_types <= _IDS_ALLOWED and device_types <= _IDS_ALLOWED):
         return None
-    ids = list(zip(devices, users, strict=True))
-    if (None, None) in ids:  # no id at all: the $groupidentify exemption is check_event's
+    # No id at all (the $groupidentify exemption is check_event's): only when both have gaps.
+    if (
+        _NONE in user_types
+        and _NONE in device_types
+        and (None, None) in zip(devices, users, strict=True)
+    ):
+        return None
+    blocked = limits.blocked_ids
+    spellings = blocked_spellings(blocked)
+    if not (
+        _ids_ok(users, min_len, blocked, spellings)
+        and _ids_ok(devices, min_len, blocked, spellings)
+    ):
         return None
     for name in set().union(*events).intersection(_ALLOWED):
         column = _column(events, name)
@@ -283,4 +328,4 @@ def all_valid_ids(events: list[Any], min_len: int, limits: Limits) -> list[IdPai
             return None
         if name in _NESTED and not _flat(column):
             return None
-    return ids
+    return devices, users

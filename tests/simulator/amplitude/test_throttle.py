@@ -168,7 +168,8 @@ SMALL = Limits(eps_httpapi=2, window_s=5, daily_quota=40, quota_bucket_s=60, quo
 def _accept(
     windows: throttle.Windows, ids: list[tuple[str | None, str | None]], now: float
 ) -> bool:
-    verdict, pending = throttle.decide(windows, ids, now, "httpapi", SMALL)
+    columns = ([d for d, _ in ids], [u for _, u in ids])
+    verdict, pending = throttle.decide(windows, columns, now, "httpapi", SMALL)
     if verdict is None:
         throttle.record(windows, pending, now)
     return verdict is None
