@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
-from operator import is_not, itemgetter
-from typing import Final, Literal, cast
+from operator import itemgetter
+from typing import Final, Literal
 
 from simulator.amplitude.errors import Throttled
 from simulator.amplitude.limits import Limits
+from simulator.amplitude.validation import IdColumns, present_ids
 
 # An id's state, a tuple of ints (compact, and untracked by the cyclic garbage collector, so a
 # million ids do not slow every collection down):
@@ -154,15 +154,13 @@ class Windows:
         self.users.clear()
 
 
-Ids = tuple[Sequence[str | None], Sequence[str | None]]  # (device_ids, user_ids) by event
 Pending = tuple[dict[str, State], dict[str, State]]  # new states of the devices, of the users
-_present = partial(is_not, None)
 
 
 def per_id(column: Iterable[str | None]) -> dict[str, int]:
     """How many events of a request each id of one kind has (ids absent from an event are
     None). Built in C: most requests have each id once, so ``dict.fromkeys`` answers."""
-    present = cast(list[str], list(filter(_present, column)))
+    present = present_ids(column)
     counts = dict.fromkeys(present, 1)
     if len(counts) < len(present):  # some id has several events
         return Counter(present)
@@ -201,7 +199,7 @@ def _over(states: dict[str, State], field: Literal[0, 1], cap: float) -> dict[st
 
 
 def decide(
-    windows: Windows, ids: Ids, now: float, endpoint: str, limits: Limits
+    windows: Windows, ids: IdColumns, now: float, endpoint: str, limits: Limits
 ) -> tuple[Throttled | None, Pending]:
     """The 429 verdict for a request whose events have ``ids`` (None when it may pass), and the
     states to ``record`` if it is accepted."""
