@@ -210,13 +210,17 @@ def transform(record: dict[str, Any], profile: Profile = "page") -> Result:
     event_type = record.get("event_type")
     if type(event_type) is not str:
         return _skip(MALFORMED, "record has no event_type string", record)
-    build = _BUILDERS[profile].get(event_type) or _builder(event_type, profile)
+    build = _BUILDERS[profile].get(event_type)
     if build is None:
-        if event_type in CATALOGUE:
+        # Unknown types are answered before anything is cached: a stream of made-up type
+        # names must not grow memory.
+        if event_type not in CATALOGUE:
+            return _skip(UNKNOWN_TYPE, f"unknown event type {event_type}", record)
+        build = _builder(event_type, profile)
+        if build is None:
             return _skip(
                 NOT_EXPORTED, f"{event_type} is storage-only (not sent to Amplitude)", record
             )
-        return _skip(UNKNOWN_TYPE, f"unknown event type {event_type}", record)
     return build(record)
 
 
