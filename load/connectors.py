@@ -14,7 +14,7 @@ from typing import Any
 from simulator.clock import ManualClock
 from simulator.connector import Connector, ConnectorConfig, RetryPolicy, Sink, Strategy
 from simulator.generator import MIXES, device_class, generate
-from simulator.generator.stream import HotDevice, Mix
+from simulator.generator.mixes import HotDevice, Mix
 from simulator.rng import derive
 
 

@@ -22,7 +22,7 @@ from simulator.connector.report import summarize
 from simulator.connector.retry import RetryPolicy
 from simulator.connector.sink import ControlledSink, InProcessSink
 from simulator.generator import MIXES, Mix, device_class, generate
-from simulator.generator.stream import HotDevice
+from simulator.generator.mixes import HotDevice
 from simulator.rng import derive
 
 HOUR = 3600.0

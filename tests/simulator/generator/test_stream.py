@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import schemas
 from simulator.currents.catalogue import CATALOGUE
 from simulator.generator import MIXES, device_class, generate
-from simulator.generator.stream import JOURNEYS
+from simulator.generator.mixes import JOURNEYS
 from tests.conftest import T0
 
 Events = list[dict[str, Any]]

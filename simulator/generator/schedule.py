@@ -1,0 +1,335 @@
+"""Background journeys, scheduled in blocks with numpy and released in time order.
+
+Why numpy: a journey's draws (its arrival, which journey and user, whether each step happens,
+its delay, how often it repeats) cost more in Python, one ``random()`` and one statement at a
+time, than building the events they feed. Drawn for a block of journeys at once, they cost a
+fraction of that. Python then runs once per event only to build its record.
+
+Randomness: the numpy ``Generator`` is seeded from the stream's ``random.Random`` (64 bits drawn
+from it), so the stream stays a function of the one seed passed in (STYLE.md §5). Campaign
+picks, dispatch ids and session ids come from the provider, as for one-off events.
+
+The arrival process is Poisson with a rate that adapts, block by block, so that the events
+still to come fill the time still left. Every journey starts at its arrival and never schedules
+an event before it, so once the block after it has been drawn, every pending event earlier than
+the last arrival is final: those are released, sorted by time (ties keep the order in which
+their journeys arrived and their steps happen), and the rest wait for the next block.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from random import Random
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from simulator.generator.mixes import ANY_TYPE, CONVERSION, Journey
+from simulator.generator.provider import Campaign, Context, CurrentsProvider
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+Objects = npt.NDArray[np.object_]
+Flags = npt.NDArray[np.bool_]
+
+BLOCK = 16384  # journeys drawn at once: enough to spread numpy's per-call cost thin
+_ORDINALS = 64  # tie-break slots per journey: events at one instant keep their step order
+_CAMPAIGN_CONVERSION, _CANVAS_CONVERSION = "users.campaigns.Conversion", "users.canvas.Conversion"
+
+
+@dataclass(frozen=True, slots=True)
+class Users:
+    """One identity class's users: their contexts and cumulative activity weights."""
+
+    contexts: Objects
+    cumulative: Floats
+
+    @classmethod
+    def of(cls, contexts: Sequence[Context], weights: Sequence[float]) -> Users:
+        return cls(_objects(contexts), np.cumsum(np.asarray(weights, dtype=np.float64)))
+
+    def pick(self, g: np.random.Generator, k: int) -> Objects:
+        """``k`` users, each in proportion to its weight (heavy devices are more active)."""
+        drawn = g.random(k) * self.cumulative[-1]
+        index = np.searchsorted(self.cumulative, drawn, side="right")
+        chosen: Objects = self.contexts[np.minimum(index, len(self.contexts) - 1)]
+        return chosen
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """A journey and the class of users who take it: one of the background's draws."""
+
+    journey: Journey
+    users: Users
+
+
+class _Events:
+    """Scheduled events as columns: time, tie-break order, and what building each one needs."""
+
+    __slots__ = ("contexts", "extras", "messages", "order", "times", "types")
+
+    def __init__(
+        self,
+        times: Floats,
+        order: Ints,
+        types: Objects,
+        contexts: Objects,
+        messages: Objects,
+        extras: Objects,
+    ) -> None:
+        self.times, self.order, self.types = times, order, types
+        self.contexts, self.messages, self.extras = contexts, messages, extras
+
+    @classmethod
+    def join(cls, parts: Sequence[_Events]) -> _Events:
+        return cls(*(np.concatenate([getattr(p, name) for p in parts]) for name in _COLUMNS))
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+    def sorted(self) -> _Events:
+        """By time; events at the same instant in the order they were scheduled."""
+        index = np.lexsort((self.order, self.times))
+        return self.take(index)
+
+    def take(self, index: Any) -> _Events:
+        return _Events(*(getattr(self, name)[index] for name in _COLUMNS))
+
+    def build(self, make: Any) -> Iterator[dict[str, Any]]:
+        """Each event's record, built only when the consumer asks for it (``map`` runs in C)."""
+        columns = (self.types, self.times, self.contexts, self.messages, self.extras)
+        return map(make, *(column.tolist() for column in columns))
+
+
+_COLUMNS = ("times", "order", "types", "contexts", "messages", "extras")
+
+
+def _objects(values: Iterable[Any], k: int | None = None) -> Objects:
+    """An object array of ``values`` (``np.array`` would look inside tuples and dicts)."""
+    if k is None:
+        values = list(values)
+        k = len(values)
+    return np.fromiter(values, dtype=object, count=k)
+
+
+def _constant(value: Any, k: int) -> Objects:
+    """``k`` times ``value`` (``np.full`` costs more: it converts ``value`` for each slot)."""
+    array = np.empty(k, dtype=object)  # object arrays start out as None
+    if value is not None:
+        array.fill(value)
+    return array
+
+
+class Scheduler:
+    """Draws the background's journeys block by block and releases their events in order."""
+
+    def __init__(
+        self,
+        provider: CurrentsProvider,
+        rng: Random,
+        picks: Sequence[tuple[Pick, float]],
+        n: int,
+        start: float,
+        window: float,
+    ) -> None:
+        self.provider = provider
+        self.g = np.random.default_rng(rng.getrandbits(64))
+        self.picks = [pick for pick, _ in picks]
+        self.cumulative = np.cumsum([weight for _, weight in picks])
+        weights = [weight for _, weight in picks]
+        self.mean = sum(p.journey.mean_events() * w for p, w in picks) / sum(weights)
+        self.n, self.start = n, start
+        self.end = start + window - 1e-3  # the window is half-open; times are whole seconds
+        self.least = window * 1e-6
+        self._send_tables: dict[tuple[str, str | None], _Sends] = {}
+        for pick in self.picks:
+            if sum(s.repeat[1] for s in pick.journey.steps) >= _ORDINALS:
+                raise ValueError("a journey has more possible events than tie-break slots")
+
+    def batches(self) -> Iterator[Iterator[dict[str, Any]]]:
+        """Exactly ``n`` events, a batch of records per block, in time order."""
+        g, n, make = self.g, self.n, self.provider._flat_event
+        t, scheduled, emitted, arrived = self.start, 0, 0, 0
+        pending: _Events | None = None
+        while scheduled < n:
+            k = min(BLOCK, max(1, math.ceil((n - scheduled) / self.mean)))
+            gap = max(self.end - t, self.least) * self.mean / (n - scheduled)
+            arrivals = np.minimum(t + np.cumsum(g.exponential(gap, k)), self.end)
+            t = float(arrivals[-1])
+            block = self._journeys(arrivals, arrived)
+            arrived += k
+            scheduled += len(block)
+            pending = (block if pending is None else _Events.join((pending, block))).sorted()
+            if scheduled < n:  # fewer than n are pending, so every final one is released
+                final = int(np.searchsorted(pending.times, t, side="left"))
+                emitted += final
+                yield pending.take(slice(None, final)).build(make)
+                pending = pending.take(slice(final, None))
+        if pending is not None:
+            yield pending.take(slice(None, n - emitted)).build(make)
+
+    def _journeys(self, arrivals: Floats, first: int) -> _Events:
+        """The events of the journeys arriving at ``arrivals`` (numbered from ``first``)."""
+        g, k = self.g, len(arrivals)
+        drawn = np.searchsorted(self.cumulative, g.random(k) * self.cumulative[-1], side="right")
+        drawn = np.minimum(drawn, len(self.picks) - 1)
+        parts = []
+        for index in np.unique(drawn).tolist():
+            chosen = np.flatnonzero(drawn == index)
+            pick = self.picks[index]
+            users = pick.users.pick(g, len(chosen))
+            parts.append(self._route(pick.journey, arrivals[chosen], chosen + first, users))
+        return _Events.join(parts)
+
+    def _route(self, journey: Journey, t0: Floats, numbers: Ints, users: Objects) -> _Events:
+        """Every step of ``len(t0)`` journeys of one kind, a step at a time for all of them."""
+        g, m, end, new_uuid = self.g, len(t0), self.end, self.provider._uuid
+        types, messages, conversions = self._messages(journey, m)
+        sessions = [new_uuid() for _ in range(m)] if journey.session else None
+        extras = (
+            _constant(None, m)
+            if sessions is None
+            else _objects([{"session_id": s} for s in sessions])
+        )
+        cur, alive, began = t0.copy(), np.ones(m, dtype=bool), np.full(m, np.nan)
+        parts: list[_Events] = []
+        ordinal = 0
+        last = journey.steps[-1]
+        for step in journey.steps:
+            taken = alive if step.p >= 1.0 else alive & (g.random(m) < step.p)
+            if not step.optional:
+                alive = taken
+            low, high = step.repeat
+            counts = g.integers(low, high + 1, m) if high > low else None
+            for repeat in range(high):
+                happens = taken if counts is None or repeat < low else taken & (counts > repeat)
+                moved = np.minimum(cur + g.exponential(step.delay, m), end) if step.delay else cur
+                if step.early:
+                    early = g.random(m) < step.early
+                    at = np.where(early, t0 + g.random(m) * (cur - t0), moved)
+                    cur = np.where(happens & ~early, moved, cur)
+                else:
+                    at = moved
+                    cur = np.where(happens, moved, cur)
+                began = np.where(np.isnan(began) & happens, at, began)
+                index = np.flatnonzero(happens)
+                if not len(index):
+                    ordinal += 1
+                    continue
+                if step.event_type == ANY_TYPE:
+                    kinds = types[index]
+                elif step.event_type == CONVERSION:
+                    kinds = conversions[index]
+                else:
+                    kinds = _constant(step.event_type, len(index))
+                step_extras = extras[index]
+                if journey.session and step is last and sessions is not None:
+                    durations = (at[index] - began[index]).tolist()
+                    step_extras = _objects(
+                        [
+                            {"session_id": sessions[i], "duration": round(d, 3)}
+                            for i, d in zip(index.tolist(), durations, strict=True)
+                        ]
+                    )
+                parts.append(
+                    _Events(
+                        at[index],
+                        numbers[index] * _ORDINALS + ordinal,
+                        kinds,
+                        users[index],
+                        messages[index],
+                        step_extras,
+                    )
+                )
+                ordinal += 1
+        return _Events.join(parts) if parts else _empty()
+
+    def _messages(self, journey: Journey, m: int) -> tuple[Objects, Objects, Objects]:
+        """Per journey: its event type (``ANY_TYPE`` journeys only), its message (campaign
+        and dispatch id, or None) and what its conversion is (campaign or Canvas)."""
+        if journey.steps[0].event_type == ANY_TYPE:
+            return self._any_type_messages(journey, m)
+        nothing = _constant(None, m)
+        if journey.channel is None:
+            return nothing, nothing, _constant(_CANVAS_CONVERSION, m)
+        sends = self._sends(journey.channel, journey.kind)
+        chosen = self.g.integers(0, len(sends.campaigns), m)
+        dispatch_ids = sends.dispatch_ids[chosen, self.g.integers(0, _SCHEDULED_DISPATCHES, m)]
+        triggered = np.flatnonzero(sends.triggered[chosen])
+        dispatch_ids[triggered] = _objects(_braze_ids(self.g, len(triggered)))
+        messages = _objects(
+            zip(sends.campaigns[chosen].tolist(), dispatch_ids.tolist(), strict=True), m
+        )
+        return nothing, messages, sends.conversions[chosen]
+
+    def _sends(self, channel: str, kind: str | None) -> _Sends:
+        """The campaigns (and Canvas steps) on ``channel``, as columns (built once)."""
+        key = (channel, kind)
+        if key not in self._send_tables:
+            campaigns = [
+                c for c in self.provider.currents_campaigns(channel) if kind in (None, c.kind)
+            ]
+            self._send_tables[key] = _Sends.of(campaigns)
+        return self._send_tables[key]
+
+    def _any_type_messages(self, journey: Journey, m: int) -> tuple[Objects, Objects, Objects]:
+        """The ``all`` mix: any catalogue type, its message on the type's own channel."""
+        provider = self.provider
+        types = [provider.currents_event_type() for _ in range(m)]
+        messages = [
+            provider._message(_channel_of(t) or journey.channel or "push", journey.kind)
+            for t in types
+        ]
+        conversions = [_conversion(message[0]) for message in messages]
+        return _objects(types), _objects(messages), _objects(conversions)
+
+
+_SCHEDULED_DISPATCHES = 3  # dispatch ids per scheduled campaign (see ``Campaign.dispatch_ids``)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sends:
+    """Campaigns as columns, so a block's messages are picked with a few array lookups."""
+
+    campaigns: Objects
+    triggered: Flags  # a new dispatch id per message, instead of one of the send's
+    dispatch_ids: Objects  # campaigns x scheduled sends (None for triggered campaigns)
+    conversions: Objects  # the conversion type that follows the campaign's messages
+
+    @classmethod
+    def of(cls, campaigns: Sequence[Campaign]) -> _Sends:
+        dispatch_ids = np.full((len(campaigns), _SCHEDULED_DISPATCHES), None, dtype=object)
+        for row, campaign in enumerate(campaigns):
+            if not campaign.triggered:
+                dispatch_ids[row] = campaign.dispatch_ids[:_SCHEDULED_DISPATCHES]
+        return cls(
+            _objects(campaigns),
+            np.array([c.triggered for c in campaigns], dtype=bool),
+            dispatch_ids,
+            _objects([_conversion(c) for c in campaigns]),
+        )
+
+
+def _conversion(campaign: Campaign) -> str:
+    return _CAMPAIGN_CONVERSION if campaign.kind == "campaign" else _CANVAS_CONVERSION
+
+
+def _braze_ids(g: np.random.Generator, k: int) -> list[str]:
+    """``k`` Braze object ids (24 hex digits), from one draw of random bytes."""
+    digits = g.bytes(12 * k).hex()
+    return [digits[i : i + 24] for i in range(0, 24 * k, 24)]
+
+
+def _empty() -> _Events:
+    nothing = np.empty(0, dtype=object)
+    return _Events(np.empty(0), np.empty(0, dtype=np.int64), nothing, nothing, nothing, nothing)
+
+
+def _channel_of(event_type: str) -> str | None:
+    """``users.messages.sms.Send`` -> ``sms``; None for behaviours and storage types."""
+    parts = event_type.split(".")
+    return parts[2] if parts[:2] == ["users", "messages"] else None
