@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import call
 from random import Random
 from typing import Any
 
@@ -70,19 +71,19 @@ class Pick:
 class _Events:
     """Scheduled events as columns: time, tie-break order, and what building each one needs."""
 
-    __slots__ = ("contexts", "extras", "messages", "order", "times", "types")
+    __slots__ = ("builders", "contexts", "dispatch_ids", "extras", "order", "times")
 
     def __init__(
         self,
         times: Floats,
         order: Ints,
-        types: Objects,
+        builders: Objects,
         contexts: Objects,
-        messages: Objects,
+        dispatch_ids: Objects,
         extras: Objects,
     ) -> None:
-        self.times, self.order, self.types = times, order, types
-        self.contexts, self.messages, self.extras = contexts, messages, extras
+        self.times, self.order, self.builders = times, order, builders
+        self.contexts, self.dispatch_ids, self.extras = contexts, dispatch_ids, extras
 
     @classmethod
     def join(cls, parts: Sequence[_Events]) -> _Events:
@@ -99,13 +100,14 @@ class _Events:
     def take(self, index: Any) -> _Events:
         return _Events(*(getattr(self, name)[index] for name in _COLUMNS))
 
-    def build(self, make: Any) -> Iterator[dict[str, Any]]:
-        """Each event's record, built only when the consumer asks for it (``map`` runs in C)."""
-        columns = (self.types, self.times, self.contexts, self.messages, self.extras)
-        return map(make, *(column.tolist() for column in columns))
+    def build(self) -> Iterator[dict[str, Any]]:
+        """Each event's record, built only when the consumer asks for it: ``map`` calls each
+        event's builder (``CurrentsProvider._builder``) in C, with no Python frame between."""
+        columns = (self.builders, self.times, self.contexts, self.dispatch_ids, self.extras)
+        return map(call, *(column.tolist() for column in columns))
 
 
-_COLUMNS = ("times", "order", "types", "contexts", "messages", "extras")
+_COLUMNS = ("times", "order", "builders", "contexts", "dispatch_ids", "extras")
 
 
 def _objects(values: Iterable[Any], k: int | None = None) -> Objects:
@@ -152,7 +154,7 @@ class Scheduler:
 
     def batches(self) -> Iterator[Iterator[dict[str, Any]]]:
         """Exactly ``n`` events, a batch of records per block, in time order."""
-        g, n, make = self.g, self.n, self.provider._flat_event
+        g, n = self.g, self.n
         t, scheduled, emitted, arrived = self.start, 0, 0, 0
         pending: _Events | None = None
         while scheduled < n:
@@ -167,10 +169,10 @@ class Scheduler:
             if scheduled < n:  # fewer than n are pending, so every final one is released
                 final = int(np.searchsorted(pending.times, t, side="left"))
                 emitted += final
-                yield pending.take(slice(None, final)).build(make)
+                yield pending.take(slice(None, final)).build()
                 pending = pending.take(slice(final, None))
         if pending is not None:
-            yield pending.take(slice(None, n - emitted)).build(make)
+            yield pending.take(slice(None, n - emitted)).build()
 
     def _journeys(self, arrivals: Floats, first: int) -> _Events:
         """The events of the journeys arriving at ``arrivals`` (numbered from ``first``)."""
@@ -188,7 +190,7 @@ class Scheduler:
     def _route(self, journey: Journey, t0: Floats, numbers: Ints, users: Objects) -> _Events:
         """Every step of ``len(t0)`` journeys of one kind, a step at a time for all of them."""
         g, m, end, new_uuid = self.g, len(t0), self.end, self.provider._uuid
-        types, messages, conversions = self._messages(journey, m)
+        sent = self._messages(journey, m)
         sessions = [new_uuid() for _ in range(m)] if journey.session else None
         extras = (
             _constant(None, m)
@@ -217,54 +219,36 @@ class Scheduler:
                     cur = np.where(happens, moved, cur)
                 began = np.where(np.isnan(began) & happens, at, began)
                 index = np.flatnonzero(happens)
+                ordinal += 1
                 if not len(index):
-                    ordinal += 1
                     continue
-                if step.event_type == ANY_TYPE:
-                    kinds = types[index]
-                elif step.event_type == CONVERSION:
-                    kinds = conversions[index]
-                else:
-                    kinds = _constant(step.event_type, len(index))
                 step_extras = extras[index]
                 if journey.session and step is last and sessions is not None:
-                    durations = (at[index] - began[index]).tolist()
-                    step_extras = _objects(
-                        [
-                            {"session_id": sessions[i], "duration": round(d, 3)}
-                            for i, d in zip(index.tolist(), durations, strict=True)
-                        ]
-                    )
+                    step_extras = _closing_extras(sessions, index, at[index] - began[index])
                 parts.append(
                     _Events(
                         at[index],
                         numbers[index] * _ORDINALS + ordinal,
-                        kinds,
+                        sent.builders(step.event_type, index),
                         users[index],
-                        messages[index],
+                        sent.dispatch_ids[index],
                         step_extras,
                     )
                 )
-                ordinal += 1
         return _Events.join(parts) if parts else _empty()
 
-    def _messages(self, journey: Journey, m: int) -> tuple[Objects, Objects, Objects]:
-        """Per journey: its event type (``ANY_TYPE`` journeys only), its message (campaign
-        and dispatch id, or None) and what its conversion is (campaign or Canvas)."""
+    def _messages(self, journey: Journey, m: int) -> _Sent:
+        """The message each of ``m`` journeys is about (none for behaviour journeys)."""
         if journey.steps[0].event_type == ANY_TYPE:
             return self._any_type_messages(journey, m)
-        nothing = _constant(None, m)
         if journey.channel is None:
-            return nothing, nothing, _constant(_CANVAS_CONVERSION, m)
+            return _Sent(self.provider, _constant(None, m))
         sends = self._sends(journey.channel, journey.kind)
         chosen = self.g.integers(0, len(sends.campaigns), m)
         dispatch_ids = sends.dispatch_ids[chosen, self.g.integers(0, _SCHEDULED_DISPATCHES, m)]
         triggered = np.flatnonzero(sends.triggered[chosen])
         dispatch_ids[triggered] = _objects(_braze_ids(self.g, len(triggered)))
-        messages = _objects(
-            zip(sends.campaigns[chosen].tolist(), dispatch_ids.tolist(), strict=True), m
-        )
-        return nothing, messages, sends.conversions[chosen]
+        return _Sent(self.provider, dispatch_ids, sends=sends, chosen=chosen)
 
     def _sends(self, channel: str, kind: str | None) -> _Sends:
         """The campaigns (and Canvas steps) on ``channel``, as columns (built once)."""
@@ -273,10 +257,10 @@ class Scheduler:
             campaigns = [
                 c for c in self.provider.currents_campaigns(channel) if kind in (None, c.kind)
             ]
-            self._send_tables[key] = _Sends.of(campaigns)
+            self._send_tables[key] = _Sends.of(self.provider, campaigns)
         return self._send_tables[key]
 
-    def _any_type_messages(self, journey: Journey, m: int) -> tuple[Objects, Objects, Objects]:
+    def _any_type_messages(self, journey: Journey, m: int) -> _Sent:
         """The ``all`` mix: any catalogue type, its message on the type's own channel."""
         provider = self.provider
         types = [provider.currents_event_type() for _ in range(m)]
@@ -284,8 +268,16 @@ class Scheduler:
             provider._message(_channel_of(t) or journey.channel or "push", journey.kind)
             for t in types
         ]
-        conversions = [_conversion(message[0]) for message in messages]
-        return _objects(types), _objects(messages), _objects(conversions)
+        builders = [provider._builder(t, c) for t, (c, _) in zip(types, messages, strict=True)]
+        return _Sent(provider, _objects(d for _, d in messages), own=_objects(builders))
+
+
+def _closing_extras(sessions: list[str], index: Ints, durations: Floats) -> Objects:
+    """A session's last event carries its duration (seconds, to the millisecond)."""
+    return _objects(
+        {"session_id": sessions[i], "duration": round(d, 3)}
+        for i, d in zip(index.tolist(), durations.tolist(), strict=True)
+    )
 
 
 _SCHEDULED_DISPATCHES = 3  # dispatch ids per scheduled campaign (see ``Campaign.dispatch_ids``)
@@ -295,23 +287,58 @@ _SCHEDULED_DISPATCHES = 3  # dispatch ids per scheduled campaign (see ``Campaign
 class _Sends:
     """Campaigns as columns, so a block's messages are picked with a few array lookups."""
 
-    campaigns: Objects
+    provider: CurrentsProvider
+    campaigns: tuple[Campaign, ...]
     triggered: Flags  # a new dispatch id per message, instead of one of the send's
     dispatch_ids: Objects  # campaigns x scheduled sends (None for triggered campaigns)
-    conversions: Objects  # the conversion type that follows the campaign's messages
+    tables: dict[str, Objects]  # per event type, each campaign's builder for its messages
 
     @classmethod
-    def of(cls, campaigns: Sequence[Campaign]) -> _Sends:
+    def of(cls, provider: CurrentsProvider, campaigns: Sequence[Campaign]) -> _Sends:
         dispatch_ids = np.full((len(campaigns), _SCHEDULED_DISPATCHES), None, dtype=object)
         for row, campaign in enumerate(campaigns):
             if not campaign.triggered:
                 dispatch_ids[row] = campaign.dispatch_ids[:_SCHEDULED_DISPATCHES]
-        return cls(
-            _objects(campaigns),
-            np.array([c.triggered for c in campaigns], dtype=bool),
-            dispatch_ids,
-            _objects([_conversion(c) for c in campaigns]),
-        )
+        triggered = np.array([c.triggered for c in campaigns], dtype=bool)
+        return cls(provider, tuple(campaigns), triggered, dispatch_ids, {})
+
+    def builders(self, event_type: str) -> Objects:
+        """Each campaign's builder of ``event_type`` (``CONVERSION``: its own conversion)."""
+        table = self.tables.get(event_type)
+        if table is None:
+            build = self.provider._builder
+            table = self.tables[event_type] = _objects(
+                build(_conversion(c) if event_type == CONVERSION else event_type, c)
+                for c in self.campaigns
+            )
+        return table
+
+
+class _Sent:
+    """The messages of one block's journeys of one kind: each one's campaign, dispatch id."""
+
+    __slots__ = ("chosen", "dispatch_ids", "own", "provider", "sends")
+
+    def __init__(
+        self,
+        provider: CurrentsProvider,
+        dispatch_ids: Objects,
+        *,
+        sends: _Sends | None = None,
+        chosen: Ints | None = None,
+        own: Objects | None = None,
+    ) -> None:
+        self.provider, self.dispatch_ids = provider, dispatch_ids
+        self.sends, self.chosen, self.own = sends, chosen, own
+
+    def builders(self, event_type: str, index: Ints) -> Objects:
+        """The builder of each event of step ``event_type`` for the journeys at ``index``."""
+        if self.own is not None:  # ANY_TYPE journeys: a type and campaign each
+            return self.own[index]
+        if self.sends is not None and self.chosen is not None:
+            return self.sends.builders(event_type)[self.chosen[index]]
+        kind = _CANVAS_CONVERSION if event_type == CONVERSION else event_type
+        return _constant(self.provider._builder(kind, None), len(index))
 
 
 def _conversion(campaign: Campaign) -> str:

@@ -119,14 +119,14 @@ def _population(
     for identity in IDENTITIES:
         k = max(1, round(shares[identity] * size)) if shares[identity] > 0 else 0
         heavy = round(k * spec.heavy_share) if identity != "neither" else 0
-        users, weights = [], []
-        for i in range(k):
-            device_class = "heavy" if i < heavy else "normal"
-            device = provider.currents_device(device_class) if identity != "neither" else {}
-            users.append(
-                provider.currents_context(provider.currents_user(identity), device, message={})
+        classes = ["heavy"] * heavy + ["normal"] * (k - heavy)
+        users = [
+            provider.currents_context(
+                user, provider.currents_device(cls) if identity != "neither" else {}, message={}
             )
-            weights.append(spec.heavy_weight if i < heavy else 1.0)
+            for user, cls in zip(provider.currents_users(k, identity), classes, strict=True)
+        ]
+        weights = [spec.heavy_weight] * heavy + [1.0] * (k - heavy)
         if users:
             population[identity] = Users.of(users, weights)
     return population
