@@ -87,6 +87,9 @@ class _Events:
 
     @classmethod
     def join(cls, parts: Sequence[_Events]) -> _Events:
+        if not parts:  # journeys whose first step may be skipped can leave a block empty
+            nothing = np.empty(0, dtype=object)
+            return cls(np.empty(0), np.empty(0, dtype=np.int64), nothing, nothing, nothing, nothing)
         return cls(*(np.concatenate([getattr(p, name) for p in parts]) for name in _COLUMNS))
 
     def __len__(self) -> int:
@@ -164,8 +167,8 @@ class Scheduler:
             t = float(arrivals[-1])
             block = self._journeys(arrivals, arrived)
             arrived += k
-            scheduled += len(block)
-            pending = (block if pending is None else _Events.join((pending, block))).sorted()
+            scheduled += sum(map(len, block))
+            pending = _Events.join(block if pending is None else [pending, *block]).sorted()
             if scheduled < n:  # fewer than n are pending, so every final one is released
                 final = int(np.searchsorted(pending.times, t, side="left"))
                 emitted += final
@@ -174,20 +177,21 @@ class Scheduler:
         if pending is not None:
             yield pending.take(slice(None, n - emitted)).build()
 
-    def _journeys(self, arrivals: Floats, first: int) -> _Events:
-        """The events of the journeys arriving at ``arrivals`` (numbered from ``first``)."""
+    def _journeys(self, arrivals: Floats, first: int) -> list[_Events]:
+        """The events of the journeys arriving at ``arrivals`` (numbered from ``first``), in
+        parts (a step of a kind of journey each), joined once with what is pending."""
         g, k = self.g, len(arrivals)
         drawn = np.searchsorted(self.cumulative, g.random(k) * self.cumulative[-1], side="right")
         drawn = np.minimum(drawn, len(self.picks) - 1)
-        parts = []
+        parts: list[_Events] = []
         for index in np.unique(drawn).tolist():
             chosen = np.flatnonzero(drawn == index)
             pick = self.picks[index]
             users = pick.users.pick(g, len(chosen))
-            parts.append(self._route(pick.journey, arrivals[chosen], chosen + first, users))
-        return _Events.join(parts)
+            parts += self._route(pick.journey, arrivals[chosen], chosen + first, users)
+        return parts
 
-    def _route(self, journey: Journey, t0: Floats, numbers: Ints, users: Objects) -> _Events:
+    def _route(self, journey: Journey, t0: Floats, numbers: Ints, users: Objects) -> list[_Events]:
         """Every step of ``len(t0)`` journeys of one kind, a step at a time for all of them."""
         g, m, end, new_uuid = self.g, len(t0), self.end, self.provider._uuid
         sent = self._messages(journey, m)
@@ -235,7 +239,7 @@ class Scheduler:
                         step_extras,
                     )
                 )
-        return _Events.join(parts) if parts else _empty()
+        return parts
 
     def _messages(self, journey: Journey, m: int) -> _Sent:
         """The message each of ``m`` journeys is about (none for behaviour journeys)."""
@@ -349,11 +353,6 @@ def _braze_ids(g: np.random.Generator, k: int) -> list[str]:
     """``k`` Braze object ids (24 hex digits), from one draw of random bytes."""
     digits = g.bytes(12 * k).hex()
     return [digits[i : i + 24] for i in range(0, 24 * k, 24)]
-
-
-def _empty() -> _Events:
-    nothing = np.empty(0, dtype=object)
-    return _Events(np.empty(0), np.empty(0, dtype=np.int64), nothing, nothing, nothing, nothing)
 
 
 def _channel_of(event_type: str) -> str | None:

@@ -58,3 +58,16 @@ def test_a_journey_with_more_events_than_tie_break_slots_is_refused() -> None:
         patch.setattr("simulator.generator.stream.JOURNEYS", monkeypatched)
         with pytest.raises(ValueError, match="tie-break"):
             list(event_stream(make_provider(1), 10, start=T0, mix=mix, identity={"identified": 1}))
+
+
+def test_journeys_whose_first_step_may_not_happen_still_give_n_events() -> None:
+    rare = Journey((Step("users.behaviors.CustomEvent", p=0.05), Step("users.behaviors.Location")))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("simulator.generator.stream.JOURNEYS", {"rare": rare})
+        patch.setattr(schedule_module, "BLOCK", 3)
+        events = list(
+            event_stream(
+                make_provider(2), 40, start=T0, mix=Mix({"rare": 1.0}), identity={"identified": 1}
+            )
+        )
+    assert len(events) == 40
