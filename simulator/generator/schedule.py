@@ -144,8 +144,8 @@ class Scheduler:
         self.provider = provider
         self.g = np.random.default_rng(rng.getrandbits(64))
         self.picks = [pick for pick, _ in picks]
-        self.cumulative = np.cumsum([weight for _, weight in picks])
         weights = [weight for _, weight in picks]
+        self.cumulative = np.cumsum(weights)
         self.mean = sum(p.journey.mean_events() * w for p, w in picks) / sum(weights)
         self.n, self.start = n, start
         self.end = start + window - 1e-3  # the window is half-open; times are whole seconds
