@@ -411,6 +411,10 @@ class CurrentsProvider(BaseProvider):
         """Braze's internal user id: 24 hex digits (a Mongo ObjectId)."""
         return f"{self._r().getrandbits(96):024x}"
 
+    def braze_user_ids(self, k: int) -> list[str]:
+        """``k`` Braze ids (user or dispatch ids) at once, from one draw of random bits."""
+        return _braze_ids(self._r(), k)
+
     def external_user_id(self) -> str:
         """The customer's own user id, as apps usually set it."""
         return f"user_{self._between(0, 10**10 - 1):010d}"

@@ -251,7 +251,7 @@ class Scheduler:
         chosen = self.g.integers(0, len(sends.campaigns), m)
         dispatch_ids = sends.dispatch_ids[chosen, self.g.integers(0, _SCHEDULED_DISPATCHES, m)]
         triggered = np.flatnonzero(sends.triggered[chosen])
-        dispatch_ids[triggered] = _objects(_braze_ids(self.g, len(triggered)))
+        dispatch_ids[triggered] = _objects(self.provider.braze_user_ids(len(triggered)))
         return _Sent(self.provider, dispatch_ids, sends=sends, chosen=chosen)
 
     def _sends(self, channel: str, kind: str | None) -> _Sends:
@@ -347,12 +347,6 @@ class _Sent:
 
 def _conversion(campaign: Campaign) -> str:
     return _CAMPAIGN_CONVERSION if campaign.kind == "campaign" else _CANVAS_CONVERSION
-
-
-def _braze_ids(g: np.random.Generator, k: int) -> list[str]:
-    """``k`` Braze object ids (24 hex digits), from one draw of random bytes."""
-    digits = g.bytes(12 * k).hex()
-    return [digits[i : i + 24] for i in range(0, 24 * k, 24)]
 
 
 def _channel_of(event_type: str) -> str | None:
