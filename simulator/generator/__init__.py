@@ -11,8 +11,9 @@ from typing import Any
 
 from faker import Faker
 
+from simulator.generator.mixes import MIXES, Mix
 from simulator.generator.provider import CurrentsProvider, Identity, device_class
-from simulator.generator.stream import DEFAULT_IDENTITY, MIXES, Mix, event_stream
+from simulator.generator.stream import DEFAULT_IDENTITY, event_stream
 from simulator.rng import derive
 
 __all__ = [

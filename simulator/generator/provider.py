@@ -57,6 +57,8 @@ Message = tuple["Campaign", str]  # one message to one user: its campaign and it
 # A compiled plan: (at, ctx, dispatch_id, extra) -> flat record (see ``CurrentsProvider._builder``).
 Builder = Callable[[float, Context, str | None, Context | None], dict[str, Any]]
 
+SCHEDULED_DISPATCHES = 3  # dispatch ids per scheduled campaign: one per send, shared by its users
+
 # Fields every event of a user carries from the user's profile.
 USER_FIELDS = (
     "user_id",
@@ -409,7 +411,7 @@ class CurrentsProvider(BaseProvider):
 
     def braze_user_id(self) -> str:
         """Braze's internal user id: 24 hex digits (a Mongo ObjectId)."""
-        return f"{self._r().getrandbits(96):024x}"
+        return _braze_ids(self._r(), 1)[0]
 
     def braze_user_ids(self, k: int) -> list[str]:
         """``k`` Braze ids (user or dispatch ids) at once, from one draw of random bits."""
@@ -646,7 +648,9 @@ class CurrentsProvider(BaseProvider):
             )
             fields.update(zip(CANVAS_FIELDS, values, strict=True))
             triggered = not entry
-        dispatches = () if triggered else tuple(self.braze_user_id() for _ in range(3))
+        dispatches = (
+            () if triggered else tuple(self.braze_user_id() for _ in range(SCHEDULED_DISPATCHES))
+        )
         send_id, group = self._uuid(), self._choice(self._pool("subscription_groups"))
         message = {
             **fields,
@@ -672,16 +676,20 @@ class CurrentsProvider(BaseProvider):
 
     def _message(self, channel: str, kind: str | None) -> Message:
         """``currents_message`` as (campaign, dispatch_id), without building its context."""
-        campaigns = self._of_kind.get((channel, kind))
-        if campaigns is None:
-            campaigns = self.currents_campaigns(channel)
-            if kind is not None:
-                campaigns = tuple(c for c in campaigns if c.kind == kind)
-            self._of_kind[(channel, kind)] = campaigns
-        campaign: Campaign = self._choice(campaigns)
+        campaign: Campaign = self._choice(self._campaigns_of(channel, kind))
         if campaign.triggered:
             return campaign, self.braze_user_id()
         return campaign, self._choice(campaign.dispatch_ids)
+
+    def _campaigns_of(self, channel: str, kind: str | None) -> tuple[Campaign, ...]:
+        """The campaigns on ``channel`` of ``kind`` (either when None), filtered once."""
+        campaigns = self._of_kind.get((channel, kind))
+        if campaigns is None:
+            campaigns = tuple(
+                c for c in self.currents_campaigns(channel) if kind is None or c.kind == kind
+            )
+            self._of_kind[(channel, kind)] = campaigns
+        return campaigns
 
     def currents_context(
         self,
@@ -773,12 +781,8 @@ class CurrentsProvider(BaseProvider):
         A thin wrapper over the type's (or the message's campaign's) builder; only turns the
         ``KeyError`` of an incomplete context into the error that says how to make one.
         """
-        if message is None:
-            build = self._builders.get(event_type) or self._builder(event_type, None)
-            dispatch_id = None
-        else:
-            campaign, dispatch_id = message
-            build = campaign.builders.get(event_type) or self._builder(event_type, campaign)
+        campaign, dispatch_id = (None, None) if message is None else message
+        build = self._builder(event_type, campaign)
         try:
             return build(at, ctx, dispatch_id, extra)
         except KeyError as missing_key:

@@ -29,7 +29,12 @@ import numpy as np
 import numpy.typing as npt
 
 from simulator.generator.mixes import ANY_TYPE, CONVERSION, Journey
-from simulator.generator.provider import Campaign, Context, CurrentsProvider
+from simulator.generator.provider import (
+    SCHEDULED_DISPATCHES,
+    Campaign,
+    Context,
+    CurrentsProvider,
+)
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -113,12 +118,10 @@ class _Events:
 _COLUMNS = ("times", "order", "builders", "contexts", "dispatch_ids", "extras")
 
 
-def _objects(values: Iterable[Any], k: int | None = None) -> Objects:
+def _objects(values: Iterable[Any]) -> Objects:
     """An object array of ``values`` (``np.array`` would look inside tuples and dicts)."""
-    if k is None:
-        values = list(values)
-        k = len(values)
-    return np.fromiter(values, dtype=object, count=k)
+    listed = list(values)
+    return np.fromiter(listed, dtype=object, count=len(listed))
 
 
 def _constant(value: Any, k: int) -> Objects:
@@ -227,7 +230,7 @@ class Scheduler:
                 if not len(index):
                     continue
                 step_extras = extras[index]
-                if journey.session and step is last and sessions is not None:
+                if sessions is not None and step is last:
                     step_extras = _closing_extras(sessions, index, at[index] - began[index])
                 parts.append(
                     _Events(
@@ -249,7 +252,7 @@ class Scheduler:
             return _Sent(self.provider, _constant(None, m))
         sends = self._sends(journey.channel, journey.kind)
         chosen = self.g.integers(0, len(sends.campaigns), m)
-        dispatch_ids = sends.dispatch_ids[chosen, self.g.integers(0, _SCHEDULED_DISPATCHES, m)]
+        dispatch_ids = sends.dispatch_ids[chosen, self.g.integers(0, SCHEDULED_DISPATCHES, m)]
         triggered = np.flatnonzero(sends.triggered[chosen])
         dispatch_ids[triggered] = _objects(self.provider.braze_user_ids(len(triggered)))
         return _Sent(self.provider, dispatch_ids, sends=sends, chosen=chosen)
@@ -258,9 +261,7 @@ class Scheduler:
         """The campaigns (and Canvas steps) on ``channel``, as columns (built once)."""
         key = (channel, kind)
         if key not in self._send_tables:
-            campaigns = [
-                c for c in self.provider.currents_campaigns(channel) if kind in (None, c.kind)
-            ]
+            campaigns = self.provider._campaigns_of(channel, kind)
             self._send_tables[key] = _Sends.of(self.provider, campaigns)
         return self._send_tables[key]
 
@@ -284,9 +285,6 @@ def _closing_extras(sessions: list[str], index: Ints, durations: Floats) -> Obje
     )
 
 
-_SCHEDULED_DISPATCHES = 3  # dispatch ids per scheduled campaign (see ``Campaign.dispatch_ids``)
-
-
 @dataclass(frozen=True, slots=True)
 class _Sends:
     """Campaigns as columns, so a block's messages are picked with a few array lookups."""
@@ -299,10 +297,10 @@ class _Sends:
 
     @classmethod
     def of(cls, provider: CurrentsProvider, campaigns: Sequence[Campaign]) -> _Sends:
-        dispatch_ids = np.full((len(campaigns), _SCHEDULED_DISPATCHES), None, dtype=object)
+        dispatch_ids = np.full((len(campaigns), SCHEDULED_DISPATCHES), None, dtype=object)
         for row, campaign in enumerate(campaigns):
             if not campaign.triggered:
-                dispatch_ids[row] = campaign.dispatch_ids[:_SCHEDULED_DISPATCHES]
+                dispatch_ids[row] = campaign.dispatch_ids
         triggered = np.array([c.triggered for c in campaigns], dtype=bool)
         return cls(provider, tuple(campaigns), triggered, dispatch_ids, {})
 

@@ -28,34 +28,9 @@ from operator import itemgetter
 from random import Random
 from typing import Any
 
-from simulator.generator.mixes import (
-    ANY_TYPE,
-    CONVERSION,
-    HOUR,
-    JOURNEYS,
-    MIXES,
-    HotDevice,
-    Journey,
-    Mix,
-    Step,
-)
+from simulator.generator.mixes import JOURNEYS, MIXES, HotDevice, Mix
 from simulator.generator.provider import CurrentsProvider, Identity
 from simulator.generator.schedule import Pick, Scheduler, Users
-
-__all__ = [
-    "ANY_TYPE",
-    "CONVERSION",
-    "DEFAULT_IDENTITY",
-    "HOUR",
-    "IDENTITIES",
-    "JOURNEYS",
-    "MIXES",
-    "HotDevice",
-    "Journey",
-    "Mix",
-    "Step",
-    "event_stream",
-]
 
 IDENTITIES: tuple[Identity, ...] = ("identified", "anonymous", "neither")
 DEFAULT_IDENTITY: dict[Identity, float] = {"identified": 0.8, "anonymous": 0.15, "neither": 0.05}
