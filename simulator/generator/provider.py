@@ -895,8 +895,6 @@ class CurrentsProvider(BaseProvider):
             if spec.name.endswith("Purchase"):
                 return _picker(self._json_pool("purchase", self.purchase_properties), self._r())
             return _picker(self._json_pool("custom", self.custom_event_properties), self._r())
-        if f.name == "time":
-            return _seconds
         if f.name in _MAKERS:
             return _MAKERS[f.name](self)
         for suffix, factory in _SUFFIX_MAKERS:
@@ -1051,10 +1049,6 @@ def _uuid_batch(rng: Random, k: int) -> list[str]:
     lines[14::37] = b"4" * k  # the version nibble
     lines[19::37] = digits[16::32].translate(_VARIANT_NIBBLE)
     return lines[:-1].decode().split("\n")
-
-
-def _seconds(at: float) -> int:
-    return int(at)
 
 
 def _const(value: Any) -> Callable[[CurrentsProvider], Maker]:
