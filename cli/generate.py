@@ -18,7 +18,7 @@ from contextlib import ExitStack
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
 
 from cli.errors import CliError
 
@@ -30,7 +30,8 @@ DEFAULT_START = "2024-01-01T00:00:00Z"  # fixed, so runs repeat; never the wall 
 FORMATS = ("flat", "http", "avro")
 FILE_EVENTS = 15_000  # Braze writes a storage file every 15,000 events (or 5 minutes)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_CHUNK = 4096
+_CHUNK = 512  # lines per write: ~400 KB, which stays in a core's cache
+T = TypeVar("T")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,7 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from simulator.generator import MIXES, generate
+    from simulator.generator import MIXES, generate, generate_lines
 
     n = _int(args.count, "-n", minimum=0)
     seed = _int(args.seed, "--seed", minimum=0)
@@ -69,13 +70,16 @@ def run(args: argparse.Namespace) -> int:
     start = _instant(args.start)
     duration = None if args.duration is None else _duration(args.duration)
     identity = cast("dict[Identity, float] | None", _identity(args))
-    events = generate(n, seed=seed, start=start, duration=duration, mix=args.mix, identity=identity)
     _warn_if_too_small(args.mix, n, duration)
-    events = _progress(events, n)
+    options = {"seed": seed, "start": start, "duration": duration, "mix": args.mix}
+    if args.format == "flat":  # the records' JSON text, written without building them
+        _write_lines(_progress(generate_lines(n, **options, identity=identity), n), args.out)
+        return 0
+    events = _progress(generate(n, **options, identity=identity), n)
     if args.format == "avro":
         _write_avro(events, Path(args.out), seed)
     else:
-        _write_jsonl(events, args.out, http=args.format == "http")
+        _write_lines(map(_http_line, events), args.out)
     return 0
 
 
@@ -143,13 +147,13 @@ def _warn_if_too_small(mix: str, n: int, duration: float | None) -> None:
         print(f"currents-sim: note: {note[1]}", file=sys.stderr)
 
 
-def _progress(events: Iterator[dict[str, Any]], n: int) -> Iterator[dict[str, Any]]:
+def _progress(events: Iterator[T], n: int) -> Iterator[T]:
     """A tqdm bar on a terminal; nothing at all when stderr is piped or redirected."""
     if not sys.stderr.isatty() or n < 10_000:
         return events
     from tqdm import tqdm
 
-    def counted() -> Iterator[dict[str, Any]]:
+    def counted() -> Iterator[T]:
         with tqdm(total=n, unit="ev", unit_scale=True, file=sys.stderr) as bar:
             for i, event in enumerate(events, 1):
                 yield event
@@ -160,22 +164,27 @@ def _progress(events: Iterator[dict[str, Any]], n: int) -> Iterator[dict[str, An
     return counted()
 
 
-def _write_jsonl(events: Iterable[dict[str, Any]], out: str, *, http: bool) -> None:
-    """One JSON object a line, written ``_CHUNK`` lines at a time; encoding and joining run in
-    C over each chunk (``map``/``islice``), with no Python statement per event."""
-    import orjson
-
-    from simulator.currents.shapes import flat_to_http
-
-    records = map(flat_to_http, events) if http else iter(events)
-    lines = map(orjson.dumps, records)
+def _write_lines(lines: Iterable[str], out: str) -> None:
+    """One JSON object a line, written ``_CHUNK`` lines at a time: joined and encoded in C
+    over each chunk (``islice``), with no Python statement per event."""
+    lines = iter(lines)
     with ExitStack() as stack:
         sink: IO[bytes] = (
             sys.stdout.buffer if out == "-" else stack.enter_context(_open(Path(out), "wb"))
         )
-        while chunk := b"\n".join(islice(lines, _CHUNK)):
-            sink.write(chunk + b"\n")
+        while chunk := "\n".join(islice(lines, _CHUNK)):
+            sink.write(chunk.encode())
+            sink.write(b"\n")
         sink.flush()
+
+
+def _http_line(event: dict[str, Any]) -> str:
+    """A flat record as Braze's HTTP envelope, as JSON text."""
+    import orjson
+
+    from simulator.currents.shapes import flat_to_http
+
+    return orjson.dumps(flat_to_http(event)).decode()
 
 
 def _open(path: Path, mode: str) -> IO[bytes]:

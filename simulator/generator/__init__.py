@@ -1,7 +1,8 @@
 """The event generator: a Faker provider (``provider``) and a time-ordered stream (``stream``).
 
-``generate(n, seed=..., start=...)`` is the one-call entry point; ``make_provider(seed)`` gives a
-seeded provider for one-off events (``provider.currents_event(type, at=...)``).
+``generate(n, seed=..., start=...)`` is the one-call entry point (``generate_lines``: the same
+events as flat JSON text, the fast path to JSON Lines); ``make_provider(seed)`` gives a seeded
+provider for one-off events (``provider.currents_event(type, at=...)``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from faker import Faker
 
 from simulator.generator.mixes import MIXES, Mix
 from simulator.generator.provider import CurrentsProvider, Identity, device_class
-from simulator.generator.stream import DEFAULT_IDENTITY, event_stream
+from simulator.generator.stream import DEFAULT_IDENTITY, event_lines, event_stream
 from simulator.rng import derive
 
 __all__ = [
@@ -22,8 +23,10 @@ __all__ = [
     "CurrentsProvider",
     "Mix",
     "device_class",
+    "event_lines",
     "event_stream",
     "generate",
+    "generate_lines",
     "make_provider",
 ]
 
@@ -49,6 +52,29 @@ def generate(
     """Exactly ``n`` flat events in time order; the same arguments give the same events."""
     provider = make_provider(seed)
     return event_stream(
+        provider,
+        n,
+        start=start,
+        duration=duration,
+        mix=mix,
+        identity=identity,
+        rng=derive(seed, "stream"),
+    )
+
+
+def generate_lines(
+    n: int,
+    *,
+    seed: int,
+    start: float,
+    duration: float | None = None,
+    mix: str | Mix = "default",
+    identity: Mapping[Identity, float] | None = None,
+) -> Iterator[str]:
+    """``generate``'s events as flat JSON text, one string per event: for the same arguments,
+    each is ``orjson.dumps(event).decode()`` of ``generate``'s event, byte for byte."""
+    provider = make_provider(seed)
+    return event_lines(
         provider,
         n,
         start=start,

@@ -805,23 +805,33 @@ class CurrentsProvider(BaseProvider):
         builders = self._builders if message_campaign is None else message_campaign.builders
         build = builders.get(event_type)
         if build is None:
-            if message_campaign is None:
-                plan = self._type_plan(event_type)
-            else:
-                plan = self._campaign_plan(message_campaign, event_type)
+            plan = self._plan_of(event_type, message_campaign)
             build = builders[event_type] = self._compile(plan)
         return build
 
     def currents_builder_source(self, event_type: str, campaign: Campaign | None = None) -> str:
         """The code that makes ``event_type``'s flat records (for ``campaign``'s messages if
         given): for reading when a generated event surprises you."""
+        return _source(self._plan_of(event_type, campaign))
+
+    def _plan_of(self, event_type: str, campaign: Campaign | None) -> _Plan:
+        """The plan of ``event_type``'s records (of ``campaign``'s messages if given)."""
         if campaign is None:
-            return _source(self._type_plan(event_type))
-        return _source(self._campaign_plan(campaign, event_type))
+            return self._type_plan(event_type)
+        return self._campaign_plan(campaign, event_type)
 
     def _compile(self, plan: _Plan) -> Builder:
-        """``plan``'s builder: ``_source`` run with this provider's random, UUID stock, picks
-        and makers as its globals (so builders are per provider; their code is shared)."""
+        """``plan``'s builder: ``_source`` run in ``_namespace(plan)`` (so builders are per
+        provider; their code is shared)."""
+        # A fresh copy of the shared code: CPython specializes a code object's global reads
+        # for one namespace, and campaigns sharing one code object missed at each switch.
+        code = _code(_source(plan), plan.template["event_type"]).replace()
+        build: Builder = FunctionType(code, self._namespace(plan))
+        return build
+
+    def _namespace(self, plan: _Plan) -> dict[str, Any]:
+        """The globals of ``plan``'s builders: this provider's random, UUID stock, and the
+        plan's constants (``const_``), picks (``pick_``) and makers (``make_`` + field)."""
         uuids = self._uuids
         namespace: dict[str, Any] = {
             "template": plan.template,
@@ -835,11 +845,7 @@ class CurrentsProvider(BaseProvider):
         namespace.update((f"pick_{name}", values) for name, values, _ in plan.picks)
         namespace.update((f"make_{name}", make) for name, make in plan.makers)
         namespace.update((f"make_{name}", make) for name, make in plan.required_ctx)
-        # A fresh copy of the shared code: CPython specializes a code object's global reads
-        # for one namespace, and campaigns sharing one code object missed at each switch.
-        code = _code(_source(plan), plan.template["event_type"]).replace()
-        build: Builder = FunctionType(code, namespace)
-        return build
+        return namespace
 
     def _type_plan(self, event_type: str) -> _Plan:
         return self._plans.get(event_type) or self._plan(event_type)
@@ -939,11 +945,13 @@ def _source(plan: _Plan) -> str:
     values replace made ones only where given, so the common case tests nothing. Names it reads
     come from ``CurrentsProvider._compile``'s namespace (``const_``, ``pick_``, ``make_`` +
     field); the source depends on the plan's shape only, so campaigns of one kind share it."""
-    values = _values(plan)
-    made = {name for name, _, _ in plan.picks} | {name for name, _ in plan.makers}
+    slots = plan_slots(plan)
+    values = [
+        (key, _expression(plan, key, kind, size), kind == "const") for key, kind, size in slots
+    ]
     with_extra = [
-        (key, f"extra[{key!r}] if {key!r} in extra else {v}" if key in made else v, constant)
-        for key, v, constant in values
+        (key, f"extra[{key!r}] if {key!r} in extra else {v}" if kind in MADE else v, constant)
+        for (key, v, constant), (_, kind, _) in zip(values, slots, strict=True)
     ]
     lines = ["def build(at, ctx, dispatch_id, extra):", "    if extra:"]
     lines += _record(with_extra, "        ")
@@ -951,35 +959,64 @@ def _source(plan: _Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
-# A key of the record, the expression of its value, and whether that is the template's constant.
-_Value = tuple[str, str, bool]
+# How a key of a record gets its value. ``const``: the template's (the event type, a campaign's
+# field, None); ``fixed``: the same code for every type (``id``, ``time``); ``ctx``: the
+# context's; ``required``: the context's, made when it is None; ``dispatch``: the message's
+# dispatch id; ``pick``: a uniform pick from a pool; ``make``: a value maker; ``fill``: a
+# required field the campaign leaves None, made. Journey extras replace ``MADE`` kinds only.
+SlotKind = Literal["const", "fixed", "ctx", "required", "dispatch", "pick", "make", "fill"]
+Slot = tuple[str, SlotKind, int]  # key, kind, and the pool's size for picks
+MADE = frozenset({"pick", "make"})
 
 
-def _values(plan: _Plan) -> list[_Value]:
-    """Each key of the record, in order, with the expression of its value."""
+def plan_slots(plan: _Plan) -> list[Slot]:
+    """Each key of ``plan``'s record, in order, with how it gets its value: the one reading of a
+    plan that both builders (the record dict's here, the JSON line's in ``lines``) spell out."""
     required = {name for name, _ in plan.required_ctx}
     ctx_names = set(plan.ctx_names)
     picks = {name: size for name, _, size in plan.picks}
     makers = {name for name, _ in plan.makers}
-    values: list[_Value] = [("event_type", repr(plan.template["event_type"]), True)]
-    for key, fixed in list(plan.template.items())[1:]:
+    slots: list[Slot] = [("event_type", "const", 0)]
+    for key in list(plan.template)[1:]:
+        kind: SlotKind
         if key in _FIXED_VALUES:
-            value = _FIXED_VALUES[key]
+            kind = "fixed"
         elif key in ctx_names:
-            value = f"ctx[{key!r}]"
-            if key in required:
-                value = f"v if (v := {value}) is not None else make_{key}(at)"
+            kind = "required" if key in required else "ctx"
         elif key == "dispatch_id" and plan.dispatch:
-            value = "dispatch_id"
+            kind = "dispatch"
         elif key in picks:
-            value = f"pick_{key}[trunc(rand() * {picks[key]})]"
-        elif key in makers or key in required:  # required: left None by the campaign
-            value = f"make_{key}(at)"
-        else:  # the campaign's (None as itself: a literal constant is the cheapest)
-            values.append((key, "None" if fixed is None else f"const_{key}", True))
-            continue
-        values.append((key, value, False))
-    return values
+            kind = "pick"
+        elif key in makers:
+            kind = "make"
+        elif key in required:  # left None by the campaign
+            kind = "fill"
+        else:
+            kind = "const"
+        slots.append((key, kind, picks.get(key, 0)))
+    return slots
+
+
+def _expression(plan: _Plan, key: str, kind: SlotKind, size: int) -> str:
+    """The Python expression of a slot's value in the dict builder."""
+    if kind == "const":  # the event type and None as literals (the cheapest), others by name
+        fixed = plan.template[key]
+        return repr(fixed) if key == "event_type" or fixed is None else f"const_{key}"
+    if kind == "fixed":
+        return _FIXED_VALUES[key]
+    if kind == "ctx":
+        return f"ctx[{key!r}]"
+    if kind == "required":
+        return f"v if (v := ctx[{key!r}]) is not None else make_{key}(at)"
+    if kind == "dispatch":
+        return "dispatch_id"
+    if kind == "pick":
+        return f"pick_{key}[trunc(rand() * {size})]"
+    return f"make_{key}(at)"  # make, fill
+
+
+# A key of the record, the expression of its value, and whether that is the template's constant.
+_Value = tuple[str, str, bool]
 
 
 def _record(values: list[_Value], indent: str) -> list[str]:

@@ -19,7 +19,7 @@ their journeys arrived and their steps happen), and the rest wait for the next b
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import call
 from random import Random
@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from simulator.generator.lines import LineBuilders, rendered_users
 from simulator.generator.mixes import ANY_TYPE, CONVERSION, Journey
 from simulator.generator.provider import (
     SCHEDULED_DISPATCHES,
@@ -40,6 +41,9 @@ Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 Objects = npt.NDArray[np.object_]
 Flags = npt.NDArray[np.bool_]
+# The builder of an event type (of a campaign's messages): the provider's record builders, or
+# the line builders that write the same records as JSON text (``lines``).
+MakeBuilder = Callable[[str, Campaign | None], Callable[..., Any]]
 
 BLOCK = 16384  # journeys drawn at once: enough to spread numpy's per-call cost thin
 _ORDINALS = 64  # tie-break slots per journey: events at one instant keep their step order
@@ -48,14 +52,16 @@ _CAMPAIGN_CONVERSION, _CANVAS_CONVERSION = "users.campaigns.Conversion", "users.
 
 @dataclass(frozen=True, slots=True)
 class Users:
-    """One identity class's users: their contexts and cumulative activity weights."""
+    """One identity class's users: their contexts (with ``lines``, as ``lines.Rendered``,
+    for line builders) and cumulative activity weights."""
 
     contexts: Objects
     cumulative: Floats
 
     @classmethod
-    def of(cls, contexts: Sequence[Context], weights: Sequence[float]) -> Users:
-        return cls(_objects(contexts), np.cumsum(np.asarray(weights, dtype=np.float64)))
+    def of(cls, contexts: Sequence[Context], weights: Sequence[float], *, lines: bool) -> Users:
+        column = _objects(rendered_users(contexts) if lines else contexts)
+        return cls(column, np.cumsum(np.asarray(weights, dtype=np.float64)))
 
     def pick(self, g: np.random.Generator, k: int) -> Objects:
         """``k`` users, each in proportion to its weight (heavy devices are more active)."""
@@ -108,11 +114,14 @@ class _Events:
     def take(self, index: Any) -> _Events:
         return _Events(*(getattr(self, name)[index] for name in _COLUMNS))
 
-    def build(self) -> Iterator[dict[str, Any]]:
-        """Each event's record, built only when the consumer asks for it: ``map`` calls each
-        event's builder (``CurrentsProvider._builder``) in C, with no Python frame between."""
+    def build(self, *, timed: bool) -> Iterator[Any]:
+        """Each event's record (or line), built only when the consumer asks for it: ``map``
+        calls each event's builder in C, with no Python frame between. ``timed``: as
+        (whole second, record) pairs, for merging with other streams by time."""
         columns = (self.builders, self.times, self.contexts, self.dispatch_ids, self.extras)
-        return map(call, *(column.tolist() for column in columns))
+        built = map(call, *(column.tolist() for column in columns))
+        seconds = self.times.astype(np.int64).tolist()
+        return zip(seconds, built, strict=True) if timed else built
 
 
 _COLUMNS = ("times", "order", "builders", "contexts", "dispatch_ids", "extras")
@@ -133,7 +142,11 @@ def _constant(value: Any, k: int) -> Objects:
 
 
 class Scheduler:
-    """Draws the background's journeys block by block and releases their events in order."""
+    """Draws the background's journeys block by block and releases their events in order.
+
+    ``lines``: events as flat JSON text (``lines.LineBuilders``, for users made ``Users.of``
+    with ``lines``) instead of record dicts; the draws are the same, so the text is
+    ``orjson.dumps`` of the records."""
 
     def __init__(
         self,
@@ -143,8 +156,11 @@ class Scheduler:
         n: int,
         start: float,
         window: float,
+        *,
+        lines: bool = False,
     ) -> None:
         self.provider = provider
+        self.make: MakeBuilder = LineBuilders(provider).builder if lines else provider._builder
         self.g = np.random.default_rng(rng.getrandbits(64))
         self.picks = [pick for pick, _ in picks]
         weights = [weight for _, weight in picks]
@@ -158,8 +174,8 @@ class Scheduler:
             if sum(s.repeat[1] for s in pick.journey.steps) >= _ORDINALS:
                 raise ValueError("a journey has more possible events than tie-break slots")
 
-    def batches(self) -> Iterator[Iterator[dict[str, Any]]]:
-        """Exactly ``n`` events, a batch of records per block, in time order."""
+    def batches(self, *, timed: bool = False) -> Iterator[Iterator[Any]]:
+        """Exactly ``n`` events, a batch per block, in time order (see ``_Events.build``)."""
         g, n = self.g, self.n
         t, scheduled, emitted, arrived = self.start, 0, 0, 0
         pending: _Events | None = None
@@ -175,10 +191,10 @@ class Scheduler:
             if scheduled < n:  # fewer than n are pending, so every final one is released
                 final = int(np.searchsorted(pending.times, t, side="left"))
                 emitted += final
-                yield pending.take(slice(None, final)).build()
+                yield pending.take(slice(None, final)).build(timed=timed)
                 pending = pending.take(slice(final, None))
         if pending is not None:
-            yield pending.take(slice(None, n - emitted)).build()
+            yield pending.take(slice(None, n - emitted)).build(timed=timed)
 
     def _journeys(self, arrivals: Floats, first: int) -> list[_Events]:
         """The events of the journeys arriving at ``arrivals`` (numbered from ``first``), in
@@ -249,20 +265,20 @@ class Scheduler:
         if journey.steps[0].event_type == ANY_TYPE:
             return self._any_type_messages(journey, m)
         if journey.channel is None:
-            return _Sent(self.provider, _constant(None, m))
+            return _Sent(self.make, _constant(None, m))
         sends = self._sends(journey.channel, journey.kind)
         chosen = self.g.integers(0, len(sends.campaigns), m)
         dispatch_ids = sends.dispatch_ids[chosen, self.g.integers(0, SCHEDULED_DISPATCHES, m)]
         triggered = np.flatnonzero(sends.triggered[chosen])
         dispatch_ids[triggered] = _objects(self.provider.braze_user_ids(len(triggered)))
-        return _Sent(self.provider, dispatch_ids, sends=sends, chosen=chosen)
+        return _Sent(self.make, dispatch_ids, sends=sends, chosen=chosen)
 
     def _sends(self, channel: str, kind: str | None) -> _Sends:
         """The campaigns (and Canvas steps) on ``channel``, as columns (built once)."""
         key = (channel, kind)
         if key not in self._send_tables:
             campaigns = self.provider._campaigns_of(channel, kind)
-            self._send_tables[key] = _Sends.of(self.provider, campaigns)
+            self._send_tables[key] = _Sends.of(self.make, campaigns)
         return self._send_tables[key]
 
     def _any_type_messages(self, journey: Journey, m: int) -> _Sent:
@@ -273,8 +289,8 @@ class Scheduler:
             provider._message(_channel_of(t) or journey.channel or "push", journey.kind)
             for t in types
         ]
-        builders = [provider._builder(t, c) for t, (c, _) in zip(types, messages, strict=True)]
-        return _Sent(provider, _objects(d for _, d in messages), own=_objects(builders))
+        builders = [self.make(t, c) for t, (c, _) in zip(types, messages, strict=True)]
+        return _Sent(self.make, _objects(d for _, d in messages), own=_objects(builders))
 
 
 def _closing_extras(sessions: list[str], index: Ints, durations: Floats) -> Objects:
@@ -289,26 +305,26 @@ def _closing_extras(sessions: list[str], index: Ints, durations: Floats) -> Obje
 class _Sends:
     """Campaigns as columns, so a block's messages are picked with a few array lookups."""
 
-    provider: CurrentsProvider
+    make: MakeBuilder
     campaigns: tuple[Campaign, ...]
     triggered: Flags  # a new dispatch id per message, instead of one of the send's
     dispatch_ids: Objects  # campaigns x scheduled sends (None for triggered campaigns)
     tables: dict[str, Objects]  # per event type, each campaign's builder for its messages
 
     @classmethod
-    def of(cls, provider: CurrentsProvider, campaigns: Sequence[Campaign]) -> _Sends:
+    def of(cls, make: MakeBuilder, campaigns: Sequence[Campaign]) -> _Sends:
         dispatch_ids = np.full((len(campaigns), SCHEDULED_DISPATCHES), None, dtype=object)
         for row, campaign in enumerate(campaigns):
             if not campaign.triggered:
                 dispatch_ids[row] = campaign.dispatch_ids
         triggered = np.array([c.triggered for c in campaigns], dtype=bool)
-        return cls(provider, tuple(campaigns), triggered, dispatch_ids, {})
+        return cls(make, tuple(campaigns), triggered, dispatch_ids, {})
 
     def builders(self, event_type: str) -> Objects:
         """Each campaign's builder of ``event_type`` (``CONVERSION``: its own conversion)."""
         table = self.tables.get(event_type)
         if table is None:
-            build = self.provider._builder
+            build = self.make
             table = self.tables[event_type] = _objects(
                 build(_conversion(c) if event_type == CONVERSION else event_type, c)
                 for c in self.campaigns
@@ -319,18 +335,18 @@ class _Sends:
 class _Sent:
     """The messages of one block's journeys of one kind: each one's campaign, dispatch id."""
 
-    __slots__ = ("chosen", "dispatch_ids", "own", "provider", "sends")
+    __slots__ = ("chosen", "dispatch_ids", "make", "own", "sends")
 
     def __init__(
         self,
-        provider: CurrentsProvider,
+        make: MakeBuilder,
         dispatch_ids: Objects,
         *,
         sends: _Sends | None = None,
         chosen: Ints | None = None,
         own: Objects | None = None,
     ) -> None:
-        self.provider, self.dispatch_ids = provider, dispatch_ids
+        self.make, self.dispatch_ids = make, dispatch_ids
         self.sends, self.chosen, self.own = sends, chosen, own
 
     def builders(self, event_type: str, index: Ints) -> Objects:
@@ -340,7 +356,7 @@ class _Sent:
         if self.sends is not None and self.chosen is not None:
             return self.sends.builders(event_type)[self.chosen[index]]
         kind = _CANVAS_CONVERSION if event_type == CONVERSION else event_type
-        return _constant(self.provider._builder(kind, None), len(index))
+        return _constant(self.make(kind, None), len(index))
 
 
 def _conversion(campaign: Campaign) -> str:

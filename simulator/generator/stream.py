@@ -3,7 +3,8 @@
 ``event_stream(provider, n, start=..., mix=...)`` yields exactly ``n`` flat events sorted by
 time, lazily (constant memory: only the events of journeys still in progress are held). The
 window starts at an injected instant and lasts ``duration`` seconds (the mix's default when
-None); nothing reads a clock.
+None); nothing reads a clock. ``event_lines`` yields the same events as flat JSON text, written
+without building the records (``simulator.generator.lines``): the fast path to JSON Lines.
 
 - **Journeys and mixes** are data (``simulator.generator.mixes``); ``schedule`` draws the
   background's journeys in blocks. Background journeys arrive as a Poisson process whose rate
@@ -28,6 +29,7 @@ from operator import itemgetter
 from random import Random
 from typing import Any
 
+from simulator.generator.lines import json_text
 from simulator.generator.mixes import JOURNEYS, MIXES, HotDevice, Mix
 from simulator.generator.provider import CurrentsProvider, Identity
 from simulator.generator.schedule import Pick, Scheduler, Users
@@ -51,6 +53,40 @@ def event_stream(
     Hot devices' events are merged in by their ``time`` (whole seconds): within a second, the
     background's events come first.
     """
+    events: Iterator[dict[str, Any]] = _stream(
+        provider, n, start, duration, mix, identity, rng, lines=False
+    )
+    return events
+
+
+def event_lines(
+    provider: CurrentsProvider,
+    n: int,
+    *,
+    start: float,
+    duration: float | None = None,
+    mix: str | Mix = "default",
+    identity: Mapping[Identity, float] | None = None,
+    rng: Random | None = None,
+) -> Iterator[str]:
+    """``event_stream``'s events as flat JSON text (``orjson.dumps(event).decode()``, byte for
+    byte, for the same arguments and provider state), several times faster than building the
+    records and encoding them."""
+    lines: Iterator[str] = _stream(provider, n, start, duration, mix, identity, rng, lines=True)
+    return lines
+
+
+def _stream(
+    provider: CurrentsProvider,
+    n: int,
+    start: float,
+    duration: float | None,
+    mix: str | Mix,
+    identity: Mapping[Identity, float] | None,
+    rng: Random | None,
+    *,
+    lines: bool,
+) -> Iterator[Any]:
     spec = MIXES[mix] if isinstance(mix, str) else mix
     window = spec.duration if duration is None else duration
     if n < 0 or window <= 0:
@@ -60,19 +96,21 @@ def event_stream(
     hot_counts = [round(h.share * n) for h in spec.hot]
     background = n - sum(hot_counts)
     # Batches of events, flattened by ``chain`` (in C): no Python frame is resumed per event.
-    events: Iterator[dict[str, Any]] = chain.from_iterable(
-        _background(provider, rng, spec, shares, background, start, window)
-    )
-    if spec.hot:
-        hot = [
-            _hot(provider, rng, h, k, start, window)
-            for h, k in zip(spec.hot, hot_counts, strict=True)
-        ]
-        events = heapq.merge(events, *hot, key=_TIME)
-    return events
+    batches = _background(provider, rng, spec, shares, background, start, window, lines=lines)
+    events = chain.from_iterable(batches)
+    if not spec.hot:
+        return events
+    hot = [
+        _hot(provider, rng, h, k, start, window) for h, k in zip(spec.hot, hot_counts, strict=True)
+    ]
+    if not lines:
+        return heapq.merge(events, *hot, key=_TIME)
+    # Lines carry no time to merge by: both sides come as (whole second, text) pairs.
+    timed = [((event["time"], json_text(event)) for event in stream) for stream in hot]
+    return map(_SECOND, heapq.merge(events, *timed, key=_FIRST))
 
 
-_TIME = itemgetter("time")
+_TIME, _FIRST, _SECOND = itemgetter("time"), itemgetter(0), itemgetter(1)
 
 
 def _shares(identity: Mapping[Identity, float]) -> dict[Identity, float]:
@@ -84,7 +122,7 @@ def _shares(identity: Mapping[Identity, float]) -> dict[Identity, float]:
 
 
 def _population(
-    provider: CurrentsProvider, spec: Mix, shares: dict[Identity, float], n: int
+    provider: CurrentsProvider, spec: Mix, shares: dict[Identity, float], n: int, *, lines: bool
 ) -> dict[Identity, Users]:
     """The users of each identity class, heavy devices first, with their activity weights."""
     # One user per 25 background events, 40 to 5,000 users (bounded memory): at 1h and up to
@@ -103,7 +141,7 @@ def _population(
         ]
         weights = [spec.heavy_weight] * heavy + [1.0] * (k - heavy)
         if users:
-            population[identity] = Users.of(users, weights)
+            population[identity] = Users.of(users, weights, lines=lines)
     return population
 
 
@@ -115,16 +153,20 @@ def _background(
     n: int,
     start: float,
     window: float,
-) -> Iterator[Iterator[dict[str, Any]]]:
-    """The background journeys' events, in batches, in time order."""
+    *,
+    lines: bool,
+) -> Iterator[Iterator[Any]]:
+    """The background journeys' events, in batches, in time order (as (whole second, line)
+    pairs with ``lines`` and hot devices, for the merge)."""
     if n <= 0:
         return
-    population = _population(provider, spec, shares, n)
+    population = _population(provider, spec, shares, n, lines=lines)
     picks = [
         (Pick(JOURNEYS[name], population[identity]), weight)
         for identity, name, weight in _journey_picks(spec, shares)
     ]
-    yield from Scheduler(provider, rng, picks, n, start, window).batches()
+    scheduler = Scheduler(provider, rng, picks, n, start, window, lines=lines)
+    yield from scheduler.batches(timed=lines and bool(spec.hot))
 
 
 def _journey_picks(spec: Mix, shares: dict[Identity, float]) -> list[tuple[Identity, str, float]]:

@@ -12,6 +12,7 @@ import pytest
 import schemas
 from cli.generate import DEFAULT_START
 from cli.main import main
+from simulator.generator import generate
 from simulator.generator.avro import event_type_of
 from simulator.transform import Skipped, Transformed, transform
 
@@ -31,6 +32,16 @@ def test_flat_jsonl_to_a_file_is_valid_and_ordered(tmp_path: Path) -> None:
     assert all(start <= t < start + 3600 for t in times)  # type: ignore[operator]
     for e in events:
         assert schemas.validate(f"currents/flat/{e['event_type']}", e) == []
+
+
+@pytest.mark.parametrize("mix", ["default", "misconfigured"])
+def test_flat_lines_are_the_generated_records_encoded(tmp_path: Path, mix: str) -> None:
+    """The flat format is written without building records (``generate_lines``): same bytes."""
+    out = tmp_path / "events.jsonl"
+    assert main(["generate", "-n", "4000", "--seed", "6", "--mix", mix, "--out", str(out)]) == 0
+    start = datetime.fromisoformat(DEFAULT_START).timestamp()
+    records = generate(4000, seed=6, start=start, mix=mix)
+    assert out.read_bytes() == b"".join(orjson.dumps(e) + b"\n" for e in records)
 
 
 def test_http_format_writes_envelopes(tmp_path: Path) -> None:
