@@ -58,23 +58,47 @@ class Rendered:
 
 def rendered_users(contexts: Sequence[Context]) -> list[Rendered]:
     """``contexts`` as ``Rendered`` users. Each field is encoded for all users at once, and
-    each distinct value once (``map`` in C), so users with equal values share one text."""
-    columns = [_texts(list(map(itemgetter(name), contexts))) for name in CONTEXT_FIELDS]
-    return [
-        Rendered(ctx, texts)
-        for ctx, texts in zip(contexts, zip(*columns, strict=True), strict=True)
-    ]
+    each distinct value once, so users with equal values share one text; a field with the
+    same values as an earlier one (the three phone numbers) shares its texts."""
+    columns: list[list[str]] = []
+    seen: list[tuple[list[Any], list[str]]] = []
+    for name in CONTEXT_FIELDS:
+        values = list(map(itemgetter(name), contexts))
+        texts = next((t for v, t in seen if v == values), None)  # equal lists: compared by id
+        if texts is None:
+            texts = _texts(values)
+            seen.append((values, texts))
+        columns.append(texts)
+    rows = zip(*columns, strict=True)
+    return [Rendered(ctx, texts) for ctx, texts in zip(contexts, rows, strict=True)]
 
 
 def _texts(values: list[Any]) -> list[str]:
     """The JSON text of each of ``values``, as orjson writes it; one object per value."""
-    if len(set(map(type, values)) - {type(None)}) > 1:  # 1 and True are one key: encode each
+    types = set(map(type, values)) - {type(None)}
+    if len(types) > 1:  # 1 and True are one key of a dict: encode each value
         return [NULL if value is None else json_text(value) for value in values]
-    distinct = list(dict.fromkeys(values))
-    texts = dict(zip(distinct, map(bytes.decode, map(orjson.dumps, distinct)), strict=True))
-    if None in texts:
-        texts[None] = NULL
+    encode = _strings if types == {str} else _encoded
+    distinct = dict.fromkeys(values)
+    if len(distinct) == len(values) and None not in distinct:  # ids: nothing to share
+        return encode(values)
+    distinct.pop(None, None)
+    texts = dict(zip(distinct, encode(list(distinct)), strict=True))
+    texts[None] = NULL
     return list(map(texts.__getitem__, values))
+
+
+def _encoded(values: list[Any]) -> list[str]:
+    return list(map(bytes.decode, map(orjson.dumps, values)))
+
+
+def _strings(values: list[str]) -> list[str]:
+    """Each of ``values`` as JSON text, all encoded by one ``orjson.dumps`` and split apart:
+    inside an encoded string every quote is escaped, so ``","`` only ever separates two."""
+    if not values:
+        return []
+    inner = orjson.dumps(values).decode()[2:-2].split('","')
+    return [f'"{text}"' for text in inner]
 
 
 # A compiled line builder: (at, rendered user, dispatch_id, extra) -> the record's JSON text.

@@ -31,7 +31,7 @@ from typing import Any
 
 from simulator.generator.lines import json_text
 from simulator.generator.mixes import JOURNEYS, MIXES, HotDevice, Mix
-from simulator.generator.provider import CurrentsProvider, Identity
+from simulator.generator.provider import Context, CurrentsProvider, Identity
 from simulator.generator.schedule import Pick, Scheduler, Users
 
 IDENTITIES: tuple[Identity, ...] = ("identified", "anonymous", "neither")
@@ -132,12 +132,15 @@ def _population(
     for identity in IDENTITIES:
         k = max(1, round(shares[identity] * size)) if shares[identity] > 0 else 0
         heavy = round(k * spec.heavy_share) if identity != "neither" else 0
-        classes = ["heavy"] * heavy + ["normal"] * (k - heavy)
+        people = provider.currents_users(k, identity)
+        if identity == "neither":  # no device
+            devices: list[Context] = [{}] * k
+        else:
+            devices = provider.currents_devices(heavy, "heavy")
+            devices += provider.currents_devices(k - heavy, "normal")
         users = [
-            provider.currents_context(
-                user, provider.currents_device(cls) if identity != "neither" else {}, message={}
-            )
-            for user, cls in zip(provider.currents_users(k, identity), classes, strict=True)
+            provider.currents_context(user, device, message={})
+            for user, device in zip(people, devices, strict=True)
         ]
         weights = [spec.heavy_weight] * heavy + [1.0] * (k - heavy)
         if users:

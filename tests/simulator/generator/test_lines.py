@@ -13,7 +13,15 @@ from hypothesis import strategies as st
 
 from simulator.currents.catalogue import CATALOGUE
 from simulator.generator import generate, generate_lines, make_provider
-from simulator.generator.lines import NULL, LineBuilders, Rendered, _code, _source, rendered_users
+from simulator.generator.lines import (
+    NULL,
+    LineBuilders,
+    Rendered,
+    _code,
+    _source,
+    _texts,
+    rendered_users,
+)
 from simulator.generator.provider import Campaign, CurrentsProvider, Slot
 from tests.conftest import T0
 
@@ -121,6 +129,15 @@ def test_users_texts_are_orjsons_and_equal_values_share_one_object() -> None:
     assert all(
         t is NULL for t, v in zip(users[0].texts, contexts[0].values(), strict=True) if v is None
     )
+
+
+@given(values=st.lists(st.one_of(st.none(), st.text()), max_size=40))
+def test_a_column_of_any_strings_is_encoded_as_orjson_encodes_each(
+    values: list[str | None],
+) -> None:
+    texts = _texts(values)
+    assert texts == [orjson.dumps(v).decode() for v in values]
+    assert all(t is NULL for t, v in zip(texts, values, strict=True) if v is None)
 
 
 def test_a_field_mixing_true_and_one_keeps_each_text() -> None:

@@ -37,3 +37,19 @@ def test_batched_users_are_distinct_and_coherent() -> None:
 def test_batched_users_repeat_for_a_seed() -> None:
     assert make_provider(7).currents_users(50) == make_provider(7).currents_users(50)
     assert make_provider(7).currents_users(50) != make_provider(8).currents_users(50)
+
+
+def test_a_batch_of_devices_matches_their_platforms_and_class() -> None:
+    provider = make_provider(9)
+    one = provider.currents_device()
+    devices = provider.currents_devices(400, "heavy")
+    assert all(list(device) == list(one) for device in devices)
+    assert len({d["device_id"] for d in devices}) == len({d["push_token"] for d in devices}) == 400
+    for d in devices:
+        assert d["device_id"].startswith("heavy-") and d["push_token_device_id"] == d["device_id"]
+        assert d["os_version"] in provider.os_versions[d["platform"]]
+        assert d["sdk_version"] in provider.sdk_versions[d["platform"]]
+        assert re.fullmatch(r"[0-9a-f]{64}", d["push_token"])
+        assert (d["carrier"] is not None) == (d["platform"] in ("ios", "android"))
+    assert len({d["platform"] for d in devices}) == len(provider.platforms)  # weighted, not one
+    assert {d["platform"] for d in provider.currents_devices(20, platform="web")} == {"web"}
