@@ -251,7 +251,13 @@ def _fstring(pieces: list[_Piece], texts: dict[str, str]) -> str:
         literal, varies = "", False
         if text:
             parts.append("{" + text + "}")
-    return "f'" + "".join(parts) + "'"
+    chunks = (parts[i : i + _STACK_USE] for i in range(0, len(parts), _STACK_USE))
+    return " + ".join("f'" + "".join(chunk) + "'" for chunk in chunks)
+
+
+# CPython 3.11 builds an f-string of more than 30 parts as a list and ``"".join`` (a list
+# append per part, ~30% more per line, callgrind); chunks of 30 added together cost less.
+_STACK_USE = 30
 
 
 # orjson's text as an f-string's literal part (JSON text has no raw control characters).

@@ -1142,16 +1142,34 @@ def _of(values: tuple[Any, ...]) -> Callable[[CurrentsProvider], Maker]:
     return lambda p: _picker(values, p._r())
 
 
+# Makers bind the provider's ``random`` once and draw in one expression: a method call per
+# value (``p._r()``) or ``randint``'s three Python frames cost more than the value.
 def _int(lo: int, hi: int) -> Callable[[CurrentsProvider], Maker]:
-    return lambda p: lambda at: p._r().randint(lo, hi)
+    """Uniform in ``[lo, hi]``."""
+
+    def factory(p: CurrentsProvider) -> Maker:
+        rand, span = p._r().random, hi - lo + 1
+        return lambda at: lo + trunc(rand() * span)
+
+    return factory
 
 
 def _float(lo: float, hi: float, digits: int = 2) -> Callable[[CurrentsProvider], Maker]:
-    return lambda p: lambda at: round(p._r().uniform(lo, hi), digits)
+    """Uniform in ``[lo, hi]``, rounded (``random.uniform``'s formula, without its frame)."""
+
+    def factory(p: CurrentsProvider) -> Maker:
+        rand, span = p._r().random, hi - lo
+        return lambda at: round(lo + span * rand(), digits)
+
+    return factory
 
 
 def _bool(share_true: float) -> Callable[[CurrentsProvider], Maker]:
-    return lambda p: lambda at: p._r().random() < share_true
+    def factory(p: CurrentsProvider) -> Maker:
+        rand = p._r().random
+        return lambda at: rand() < share_true
+
+    return factory
 
 
 def _paired(attr: str, index: int) -> Callable[[CurrentsProvider], Maker]:
@@ -1188,7 +1206,13 @@ def _name_maker(p: CurrentsProvider) -> Maker:
 
 
 def _earlier(seconds: int) -> Callable[[CurrentsProvider], Maker]:
-    return lambda p: lambda at: int(at) - p._r().randint(60, seconds)
+    """A whole second 60 to ``seconds`` before ``at``."""
+
+    def factory(p: CurrentsProvider) -> Maker:
+        rand, span = p._r().random, seconds - 59
+        return lambda at: trunc(at) - 60 - trunc(rand() * span)
+
+    return factory
 
 
 def _weighted_by(attr: str) -> Callable[[CurrentsProvider], Maker]:
@@ -1197,12 +1221,24 @@ def _weighted_by(attr: str) -> Callable[[CurrentsProvider], Maker]:
 
 
 def _short_url(p: CurrentsProvider) -> Maker:
-    return lambda at: "https://brz.ai/" + (f"{p._r().getrandbits(32):08x}")
+    bits = p._r().getrandbits
+    return lambda at: f"https://brz.ai/{bits(32):08x}"
 
 
 def _phone(p: CurrentsProvider) -> Maker:
-    rnd = p._r()
-    return lambda at: f"+1{rnd.randint(201, 989)}{rnd.randint(200, 999)}{rnd.randrange(10**4):04d}"
+    """A US-style number: area code 201-989, exchange 200-999, any line."""
+    rand = p._r().random
+    return lambda at: (
+        f"+1{201 + trunc(rand() * 789)}{200 + trunc(rand() * 800)}{trunc(rand() * 10_000):04d}"
+    )
+
+
+def _hex(bits: int) -> Callable[[CurrentsProvider], Maker]:
+    def factory(p: CurrentsProvider) -> Maker:
+        draw, digits = p._r().getrandbits, f"0{bits // 4}x"
+        return lambda at: format(draw(bits), digits)
+
+    return factory
 
 
 def _words_list(p: CurrentsProvider) -> Maker:
@@ -1335,11 +1371,11 @@ _MAKERS: dict[str, Callable[[CurrentsProvider], Maker]] = {
 }
 
 _SUFFIX_MAKERS: tuple[tuple[str, Callable[[CurrentsProvider], Maker]], ...] = (
-    ("_token", lambda p: lambda at: f"{p._r().getrandbits(256):064x}"),
+    ("_token", _hex(256)),
     ("_id", _uuid_maker),
     ("_name", _name_maker),
-    ("_key", lambda p: lambda at: f"{p._r().getrandbits(160):040x}"),
-    ("_auth", lambda p: lambda at: f"{p._r().getrandbits(128):032x}"),
+    ("_key", _hex(160)),
+    ("_auth", _hex(128)),
 )
 
 _TYPE_MAKERS: dict[str, Callable[[CurrentsProvider], Maker]] = {
