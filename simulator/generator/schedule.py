@@ -120,8 +120,9 @@ class _Events:
         (whole second, record) pairs, for merging with other streams by time."""
         columns = (self.builders, self.times, self.contexts, self.dispatch_ids, self.extras)
         built = map(call, *(column.tolist() for column in columns))
-        seconds = self.times.astype(np.int64).tolist()
-        return zip(seconds, built, strict=True) if timed else built
+        if not timed:
+            return built
+        return zip(self.times.astype(np.int64).tolist(), built, strict=True)
 
 
 _COLUMNS = ("times", "order", "builders", "contexts", "dispatch_ids", "extras")

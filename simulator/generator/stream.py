@@ -70,8 +70,8 @@ def event_lines(
     rng: Random | None = None,
 ) -> Iterator[str]:
     """``event_stream``'s events as flat JSON text (``orjson.dumps(event).decode()``, byte for
-    byte, for the same arguments and provider state), several times faster than building the
-    records and encoding them."""
+    byte, for the same arguments and provider state), written without building the records:
+    the fast path to JSON Lines (about 1.4x the records' rate through ``orjson.dumps``)."""
     lines: Iterator[str] = _stream(provider, n, start, duration, mix, identity, rng, lines=True)
     return lines
 
