@@ -1226,10 +1226,13 @@ def _short_url(p: CurrentsProvider) -> Maker:
 
 
 def _phone(p: CurrentsProvider) -> Maker:
-    """A US-style number: area code 201-989, exchange 200-999, any line."""
+    """A US-style number, from the ranges users' numbers are drawn from."""
     rand = p._r().random
+    areas, exchanges, lines = _AREA_CODES, _EXCHANGES, _LINES
+    sizes = len(areas), len(exchanges), len(lines)
     return lambda at: (
-        f"+1{201 + trunc(rand() * 789)}{200 + trunc(rand() * 800)}{trunc(rand() * 10_000):04d}"
+        f"+1{areas[trunc(rand() * sizes[0])]}{exchanges[trunc(rand() * sizes[1])]}"
+        f"{lines[trunc(rand() * sizes[2])]:04d}"
     )
 
 
