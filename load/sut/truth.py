@@ -1,0 +1,114 @@
+"""What happened to each event Braze handed to the connector under test (pure: no HTTP).
+
+Two sides are joined by event id (Currents ``id`` = Amplitude ``insert_id``):
+
+- the senders' ledgers: every event Braze produced, when it was first sent, its device class,
+  and whether the connector acknowledged it (a 2xx) or the sender dropped it (with a reason);
+- the mock's journal for the run's API key: every event Amplitude saw, its outcome and when
+  (``received_at``, ms, mock clock).
+
+An acknowledged event the reference transformer exports is *delivered* once ingested and *lost*
+when it never was: the connector took responsibility for it and Amplitude never stored it.
+*Duplicated* counts the journal's repeats of an id after its first ingestion (Amplitude absorbs
+them by ``insert_id`` but they cost quota and hide retry bugs). *Extra* counts ingested ids no
+sender produced. The delay is from Braze's first send to Amplitude's first ingestion, so a
+connector that rewrites ``time`` cannot flatter it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from load.truth import DEDUPLICATED, INGESTED, QUOTA_EXCEEDED, THROTTLED, UNAUTHORIZED, percentile
+
+ACKNOWLEDGED = "acknowledged"
+
+
+@dataclass(frozen=True, slots=True)
+class Handed:
+    """One event as a sender's ledger knows it."""
+
+    event_id: str
+    device_class: str
+    sent_at_s: float | None  # first send, seconds on the mock's clock; None = never sent
+    fate: str  # ACKNOWLEDGED, or why the sender gave up on it ("dropped: ...", "unsent")
+
+
+def join(
+    handed: Iterable[Handed],
+    entries: Iterable[Mapping[str, Any]],
+    exported: set[str],
+) -> dict[str, Any]:
+    """The run's figures; ``exported`` holds the ids the reference transformer sends."""
+    acked: dict[str, Handed] = {}
+    fates: Counter[str] = Counter()
+    produced = 0
+    for row in handed:
+        produced += 1
+        fates[row.fate] += 1
+        if row.fate == ACKNOWLEDGED:
+            acked.setdefault(row.event_id, row)
+    first_ingest, outcomes, duplicated = _ingestions(entries)
+    summary: dict[str, Any] = {
+        "produced": produced,
+        "acknowledged": fates.pop(ACKNOWLEDGED, 0),
+        "not_acknowledged": sum(fates.values()),
+        "not_acknowledged_reasons": dict(fates.most_common()),
+        "exported": sum(1 for i in acked if i in exported),
+        "duplicated": duplicated,
+        "extra": sum(1 for i in first_ingest if i not in acked),
+        "throttled": outcomes[THROTTLED],
+        "quota_exceeded": outcomes[QUOTA_EXCEEDED],
+        "unauthorized": outcomes[UNAUTHORIZED],
+        "outcomes": dict(outcomes),
+    }
+    expected = [row for i, row in acked.items() if i in exported]
+    delivered = [
+        (row, first_ingest[row.event_id]) for row in expected if row.event_id in first_ingest
+    ]
+    summary["delivered"] = len(delivered)
+    summary["lost"] = len(expected) - len(delivered)
+    summary.update(_delays(delivered))
+    return summary
+
+
+def _ingestions(entries: Iterable[Mapping[str, Any]]) -> tuple[dict[str, float], Counter[str], int]:
+    """First ingestion instant (s) per id, counts per outcome, and repeats after an ingestion."""
+    first: dict[str, float] = {}
+    outcomes: Counter[str] = Counter()
+    duplicated = 0
+    for entry in entries:
+        outcome, insert_id = entry.get("outcome", ""), entry.get("insert_id")
+        outcomes[outcome] += 1
+        if not isinstance(insert_id, str):
+            continue
+        if outcome == INGESTED:
+            if insert_id in first:
+                duplicated += 1
+            else:
+                first[insert_id] = float(entry.get("received_at", 0)) / 1000.0
+        elif outcome == DEDUPLICATED:
+            duplicated += 1
+    return first, outcomes, duplicated
+
+
+def _delays(delivered: list[tuple[Handed, float]]) -> dict[str, float | int]:
+    by_class: dict[str, list[float]] = defaultdict(list)
+    for row, ingested_at in delivered:
+        if row.sent_at_s is None:
+            continue
+        delay = max(0.0, ingested_at - row.sent_at_s)
+        by_class[row.device_class].append(delay)
+        by_class[""].append(delay)
+    out: dict[str, float | int] = {}
+    for cls, delays in sorted(by_class.items()):
+        suffix = f".{cls}" if cls else ""
+        out[f"delay_p50_s{suffix}"] = percentile(delays, 50)
+        out[f"delay_p95_s{suffix}"] = percentile(delays, 95)
+        out[f"delay_max_s{suffix}"] = max(delays)
+        if cls:
+            out[f"delivered.{cls}"] = len(delays)
+    return out
