@@ -24,7 +24,8 @@ from werkzeug.exceptions import HTTPException
 from simulator.amplitude import AmplitudeModel, Limits
 from simulator.clock import Clock, ControllableClock
 
-BLUEPRINT_MODULES = ("mocks.amplitude", "mocks.admin", "mocks.braze")
+# mocks.metrics last: its latency middleware wraps every other layer (the fast upload path too).
+BLUEPRINT_MODULES = ("mocks.amplitude", "mocks.admin", "mocks.braze", "mocks.metrics")
 MODEL = "amplitude_model"
 
 

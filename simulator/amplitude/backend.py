@@ -233,35 +233,37 @@ class AmplitudeModel:
         api_key, events = payload.get("api_key"), payload.get("events")
         listed = events if isinstance(events, list) else []
         if not isinstance(api_key, str) or not api_key:
-            log.add(None, rid, now_ms, journal.INVALID, listed, default_reason="no api_key")
+            log.add(None, rid, now_ms, journal.INVALID, listed, default_reason="no api_key",
+                    endpoint=endpoint)  # fmt: skip
             return errors.bad_request(errors.MISSING_FIELD, missing_field="api_key")
         if events is None:
             return errors.bad_request(errors.MISSING_FIELD, missing_field="events")
         if not self.key_valid(api_key):
-            log.add(api_key, rid, now_ms, journal.UNAUTHORIZED, listed)
+            log.add(api_key, rid, now_ms, journal.UNAUTHORIZED, listed, endpoint=endpoint)
             return errors.invalid_api_key(api_key)
         if not isinstance(events, list):
             return errors.bad_request(errors.INVALID_EVENT_JSON)
         size = size_bytes if decoded_bytes is None else decoded_bytes
         if len(events) > limits.max_events or size > limits.max_bytes_for(endpoint):
-            log.add(api_key, rid, now_ms, journal.PAYLOAD_TOO_LARGE, events)
+            log.add(api_key, rid, now_ms, journal.PAYLOAD_TOO_LARGE, events, endpoint=endpoint)
             return errors.payload_too_large()
         min_len = min_id_length(payload.get("options"), limits)
         if min_len is None:
-            log.add(api_key, rid, now_ms, journal.INVALID, events, default_reason="bad options")
+            log.add(api_key, rid, now_ms, journal.INVALID, events, default_reason="bad options",
+                    endpoint=endpoint)  # fmt: skip
             return errors.bad_request(errors.INVALID_FIELDS, invalid_options=["min_id_length"])
         problems, ids = check_events(events, min_len, limits)
         if problems:
             log.add(api_key, rid, now_ms, journal.INVALID, events, problems.reasons,
-                    _OTHERS_INVALID)  # fmt: skip
+                    _OTHERS_INVALID, endpoint=endpoint)  # fmt: skip
             return errors.bad_request(problems.error(), **problems.body_fields())
         backend = self.backend(api_key)
         verdict, pending = throttle.decide(backend.windows, ids, now, endpoint, limits)
         if verdict is not None:
-            self._journal_throttled(backend, verdict, ids, events, rid, now)
+            self._journal_throttled(backend, verdict, ids, events, rid, now, endpoint)
             return verdict.result()
         throttle.record(backend.windows, pending, now)
-        ingested = self._ingest(backend, events, ids, rid, now)
+        ingested = self._ingest(backend, events, ids, rid, now, endpoint)
         count = len(events) if limits.count_duplicates_as_ingested else ingested
         return errors.success(count, size_bytes, now_ms)
 
@@ -272,6 +274,7 @@ class AmplitudeModel:
         ids: IdColumns,
         rid: int,
         now: float,
+        endpoint: str,
     ) -> int:
         # Validation made every insert_id a string or None, so they go straight to dedupe.
         insert_ids = list(map(dict.get, events, repeat("insert_id")))
@@ -285,7 +288,9 @@ class AmplitudeModel:
         for event, flag in zip(events, new, strict=True):
             if flag and ("user_properties" in event or "group_properties" in event):
                 props.apply_event(event)
-        self.journal.add_each(backend.api_key, rid, int(now * 1000), outcomes, events)
+        self.journal.add_each(
+            backend.api_key, rid, int(now * 1000), outcomes, events, endpoint=endpoint
+        )
         return ingested
 
     def _journal_throttled(
@@ -296,6 +301,7 @@ class AmplitudeModel:
         events: list[Any],
         rid: int,
         now: float,
+        endpoint: str,
     ) -> None:
         over_quota = set(verdict.exceeded_daily_quota_devices) | set(
             verdict.exceeded_daily_quota_users
@@ -308,7 +314,9 @@ class AmplitudeModel:
             backend.throttled_at[("device", key)] = now
         for key in (*verdict.throttled_users, *verdict.exceeded_daily_quota_users):
             backend.throttled_at[("user", key)] = now
-        self.journal.add_each(backend.api_key, rid, int(now * 1000), outcomes, events)
+        self.journal.add_each(
+            backend.api_key, rid, int(now * 1000), outcomes, events, endpoint=endpoint
+        )
 
     # -- queries and control ----------------------------------------------------------------
     def events(self, *, limit: int = 100, cursor: str | None = None, **filters: str | None) -> Page:
@@ -367,13 +375,18 @@ class AmplitudeModel:
             self.journal.forget(api_key)
             self.changed.notify_all()
 
+    def event_counts(self) -> dict[tuple[str | None, str, str], int]:
+        """Events received per (api_key, endpoint, outcome), trimmed entries included."""
+        with self.lock:
+            return dict(self.journal.counts)
+
     def stats(self) -> dict[str, Any]:
         """Counts per outcome, per key, the currently throttled ids, journal size."""
         with self.lock:
             now = self.clock.now()
             totals = dict.fromkeys(journal.OUTCOMES, 0)
             per_key: dict[str, dict[str, int]] = {}
-            for (key, outcome), n in self.journal.counts.items():
+            for (key, _endpoint, outcome), n in self.journal.counts.items():
                 totals[outcome] += n
                 per_key.setdefault(key or "", dict.fromkeys(journal.OUTCOMES, 0))[outcome] += n
             throttled = {

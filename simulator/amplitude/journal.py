@@ -166,7 +166,9 @@ class Journal:
     def __init__(self, max_events: int, max_requests: int) -> None:
         self.entries: deque[Row] = deque(maxlen=max_events)
         self.requests: deque[Request] = deque(maxlen=max_requests)
-        self.counts: Counter[tuple[str | None, str]] = Counter()
+        # Events per (api_key, endpoint, outcome), kept when entries are trimmed: what
+        # ``/_mock/stats`` and ``/metrics`` count.
+        self.counts: Counter[tuple[str | None, str, str]] = Counter()
         self._last_seq = 0  # seq of the newest entry; entries count from 1
         self._request_seq = itertools.count(1)
 
@@ -182,6 +184,8 @@ class Journal:
         events: list[Any],
         reasons: dict[int, str] | None = None,
         default_reason: str | None = None,
+        *,
+        endpoint: str,
     ) -> None:
         """Journal ``events`` of one request with one outcome (``reasons`` by index override)."""
         append, first = self.entries.append, self._last_seq + 1
@@ -190,7 +194,7 @@ class Journal:
             append((first + index, api_key, request_id, received_at, outcome, why,
                     serialise(event)))  # fmt: skip
         self._last_seq += len(events)
-        self.counts[(api_key, outcome)] += len(events)
+        self.counts[(api_key, endpoint, outcome)] += len(events)
 
     def add_each(
         self,
@@ -199,6 +203,8 @@ class Journal:
         received_at: int,
         outcomes: list[str],
         events: list[Any],
+        *,
+        endpoint: str,
     ) -> None:
         """Journal events with one outcome each (a 200 mixing ingested and deduplicated).
 
@@ -217,7 +223,7 @@ class Journal:
         self.entries.extend(zip(seqs, key, rid, at, outcomes, why, raws, strict=False))  # repeats
         counts = self.counts
         for outcome in set(outcomes):
-            counts[(api_key, outcome)] += outcomes.count(outcome)
+            counts[(api_key, endpoint, outcome)] += outcomes.count(outcome)
 
     def log(self, request: Request) -> None:
         self.requests.append(request)

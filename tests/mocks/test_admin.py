@@ -22,7 +22,7 @@ def _send(client, events, key=KEY, path="/2/httpapi"):
 def test_health_and_openapi(client):
     assert client.get("/_mock/health").json["status"] == "ok"
     doc = client.get("/_mock/openapi.json").json
-    served = {p for p in doc["paths"]}
+    served = {p for p in doc["paths"] if "/_mock" in p}
     routes = {str(r) for r in client.application.url_map.iter_rules() if "/_mock" in str(r)}
     assert {r.replace("<key>", "{key}") for r in routes} == served
 
