@@ -25,7 +25,9 @@ from simulator.amplitude import AmplitudeModel, Limits
 from simulator.clock import Clock, ControllableClock
 
 # mocks.metrics last: its latency middleware wraps every other layer (the fast upload path too).
-BLUEPRINT_MODULES = ("mocks.amplitude", "mocks.admin", "mocks.braze", "mocks.metrics")
+BLUEPRINT_MODULES = (
+    "mocks.amplitude", "mocks.admin", "mocks.braze", "mocks.stream", "mocks.metrics"
+)  # fmt: skip
 MODEL = "amplitude_model"
 
 

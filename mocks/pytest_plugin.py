@@ -16,8 +16,10 @@ new keys are unaffected).
 
 from __future__ import annotations
 
+import json
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -66,6 +68,33 @@ class AmplitudeMock:
             )
         return int(result["matched"])
 
+    def wait_stream(
+        self, count: int, *, timeout_s: float = 10.0, **filters: str
+    ) -> list[dict[str, Any]]:
+        """Follow ``/_mock/stream`` (this key's journal from its first entry on, ``filters`` as
+        its query: ``outcome="throttled"``...) until ``count`` entries arrived; returns them.
+        AssertionError when fewer arrive within ``timeout_s``."""
+        params: dict[str, str | float] = {
+            "api_key": self.api_key, "since": 0, "topics": "entries", "max_s": timeout_s,
+            **filters,
+        }  # fmt: skip
+        seen: list[dict[str, Any]] = []
+        deadline = time.monotonic() + timeout_s
+        with self._http.get(
+            f"{self.url}/_mock/stream", params=params, stream=True, timeout=(10, 5)
+        ) as response:
+            if response.status_code != 200:
+                raise AssertionError(f"/_mock/stream: {response.status_code} {response.text}")
+            lines = (str(line) for line in response.iter_lines(decode_unicode=True))
+            for event, data in sse_messages(lines):
+                if event == "entries":
+                    seen.extend(data)
+                if len(seen) >= count:
+                    return seen[:count]
+                if event == "end" or time.monotonic() > deadline:
+                    break
+        raise AssertionError(f"streamed {timeout_s} s for {count} events, saw {len(seen)}")
+
     def advance(self, seconds: float) -> int:
         """Move the mock clock forward; returns the new time (ms)."""
         return int(self._admin("POST", "clock", json={"advance_s": seconds})["now_ms"])
@@ -95,6 +124,21 @@ class AmplitudeMock:
 
     def reset(self) -> None:
         self._admin("POST", "reset", json={"api_key": self.api_key})
+
+
+def sse_messages(lines: Iterable[str]) -> Iterator[tuple[str, Any]]:
+    """``(event, parsed JSON data)`` of each Server-Sent Events message in ``lines``
+    (comments and ``retry:`` lines skipped)."""
+    event, data = "message", list[str]()
+    for line in lines:
+        if not line:
+            if data:
+                yield event, json.loads("\n".join(data))
+            event, data = "message", []
+        elif line.startswith("event:"):
+            event = line[6:].strip()
+        elif line.startswith("data:"):
+            data.append(line[5:].lstrip())
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,8 @@ from waitress.server import create_server
 # Waitress options: enough threads for the official SDKs (Python sends up to 16 requests at
 # once, AMPLITUDE_API.md §10.1) and no logging of each slow queue.
 DEFAULT_THREADS = 16
+# app.extensions[CLOSE_HOOKS]: callables run when the server closes, before its threads stop.
+CLOSE_HOOKS = "close_hooks"
 
 
 class Server:
@@ -61,6 +63,8 @@ class Server:
         """Stop serving. A server running in its thread is closed *from* that thread (woken by
         waitress's trigger): closing its sockets from here while it sits in ``select()`` made
         the loop fail with EBADF, an exception in the server thread at every test teardown."""
+        for hook in self.app.extensions.get(CLOSE_HOOKS, []):
+            hook()  # e.g. end the live streams, which would hold their threads for minutes
         thread = self._thread
         if thread is None or not thread.is_alive():
             self._close_in_loop()

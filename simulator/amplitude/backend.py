@@ -9,7 +9,7 @@ parses bytes, calls it and copies the result to the wire; the connector model ca
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from itertools import repeat
 from typing import Any
 
@@ -374,6 +374,94 @@ class AmplitudeModel:
                 self.backends[api_key].reset()
             self.journal.forget(api_key)
             self.changed.notify_all()
+
+    # -- live views (the sandbox dashboard and /_mock/stream) -------------------------------
+    def positions(self) -> tuple[int, int]:
+        """The newest journal seq and request id: where a live view starts."""
+        with self.lock:
+            return self.journal.last_seq, self.journal.last_request_id
+
+    def entries_since(
+        self, seq: int, match: Callable[[journal.Row], bool], limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Matching journal entries newer than ``seq`` (oldest first, at most ``limit``) and
+        the seq to continue from."""
+        with self.lock:
+            found, upto = self.journal.since(seq, match, limit)
+        return [entry.to_dict() | {"seq": entry.seq} for entry in found], upto
+
+    def latest_entries(
+        self, match: Callable[[journal.Row], bool], limit: int, before: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The newest matching journal entries, newest first (older than seq ``before``)."""
+        with self.lock:
+            found = self.journal.latest(match, limit, before)
+        return [entry.to_dict() | {"seq": entry.seq} for entry in found]
+
+    def requests_since(
+        self, request_id: int, keys: frozenset[str] | None
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Requests logged after ``request_id`` (of ``keys`` when given), oldest first, and
+        the newest request id (where to continue from)."""
+        with self.lock:
+            found = self.journal.requests_since(request_id, keys)
+            return [r.to_dict() for r in found], max(request_id, self.journal.last_request_id)
+
+    def timeline(self, keys: frozenset[str] | None, span_s: int) -> dict[str, Any]:
+        """Events per second by outcome over the last ``span_s`` seconds of the model clock."""
+        with self.lock:
+            now_s = int(self.clock.now())
+            series = self.journal.timeline.series(keys, now_s, span_s)
+        return {"end_s": now_s, "span_s": span_s, "outcomes": series}
+
+    def nearest_limits(self, api_key: str, n: int) -> dict[str, list[dict[str, Any]]]:
+        """The ``n`` devices and users of ``api_key`` nearest a limit: events in the throttle
+        window against ``eps * window_s`` (what /2/httpapi allows) and in the 24 h quota."""
+        out: dict[str, list[dict[str, Any]]] = {"devices": [], "users": []}
+        with self.lock:
+            now = self.clock.now()
+            backend = self.backends.get(api_key)
+            if backend is None:
+                return out
+            hot = backend.throttled_now(now, self.limits.window_s)
+            for kind, table in (("devices", backend.windows.devices),
+                                ("users", backend.windows.users)):  # fmt: skip
+                counted = [(*table.count(key, now), key) for key in table.ids]
+                counted.sort(reverse=True)
+                throttled = set(hot[kind])
+                out[kind] = [self._fill(key, rate, quota, key in throttled)
+                             for rate, quota, key in counted[:n]]  # fmt: skip
+        return out
+
+    def _fill(self, key: str, rate: int, quota: int, throttled: bool) -> dict[str, Any]:
+        """One row of ``nearest_limits``."""
+        limits = self.limits
+        rate_cap = limits.eps_httpapi * limits.window_s
+        return {
+            "id": key,
+            "window_events": rate,
+            "window_eps": round(rate / limits.window_s, 2),
+            "window_fill": round(rate / rate_cap, 4),
+            "quota_events": quota,
+            "quota_fill": round(quota / limits.daily_quota, 6) if limits.daily_quota else None,
+            "throttled": throttled,
+        }
+
+    def profiles(self, api_key: str, limit: int) -> dict[str, Any]:
+        """Properties set by identify operations, per user, device and group (``limit`` each)."""
+        with self.lock:
+            backend = self.backends.get(api_key)
+            if backend is None:
+                return {"users": {}, "devices": {}, "groups": []}
+            props = backend.properties
+            return {
+                "users": dict(list(props.users.items())[-limit:]),
+                "devices": dict(list(props.devices.items())[-limit:]),
+                "groups": [
+                    {"group_type": t, "group_value": v, "properties": p}
+                    for (t, v), p in list(props.groups.items())[-limit:]
+                ],
+            }
 
     def event_counts(self) -> dict[tuple[str | None, str, str], int]:
         """Events received per (api_key, endpoint, outcome), trimmed entries included."""

@@ -107,6 +107,70 @@ def matcher(filters: dict[str, str]) -> Callable[[Row], bool]:
     return match
 
 
+MultiFilters = dict[str, frozenset[str]]  # a filter name -> the values any of which matches
+
+
+def any_matcher(
+    filters: MultiFilters, since_ms: int | None = None, until_ms: int | None = None
+) -> Callable[[Row], bool]:
+    """A predicate for several values per filter (any value of each filter, every filter) and a
+    ``received_at`` range (inclusive): the dashboard's journal view and the event stream."""
+    keys, outcomes = filters.get("api_key"), filters.get("outcome")
+    fields = {k: v for k, v in filters.items() if k in EVENT_FIELDS and v}
+    low = -1 if since_ms is None else since_ms
+    high = None if until_ms is None else until_ms
+
+    def match(entry: Row) -> bool:
+        if keys and entry[1] not in keys:
+            return False
+        if outcomes and entry[4] not in outcomes:
+            return False
+        if entry[3] < low or (high is not None and entry[3] > high):
+            return False
+        if not fields:
+            return True
+        event = orjson.loads(entry[6])
+        return isinstance(event, dict) and all(event.get(k) in v for k, v in fields.items())
+
+    return match
+
+
+class Timeline:
+    """Events per (api_key, outcome) per second of the model clock, for the last ``span_s``
+    seconds: the dashboard's events/s chart, kept as requests arrive (a journal scan per
+    refresh would cost as much as the journal is long)."""
+
+    def __init__(self, span_s: int = 600) -> None:
+        self.span_s = span_s
+        self.buckets: Counter[tuple[str | None, str, int]] = Counter()
+        self._pruned_at = 0
+
+    def add(self, api_key: str | None, outcome: str, second: int, n: int) -> None:
+        self.buckets[(api_key, outcome, second)] += n
+        if second - self._pruned_at >= 10:  # prune every 10 s of model time
+            self._pruned_at = second
+            oldest = second - self.span_s
+            for key in [k for k in self.buckets if k[2] < oldest]:
+                del self.buckets[key]
+
+    def series(self, keys: frozenset[str] | None, now_s: int, span_s: int) -> dict[str, list[int]]:
+        """Per outcome, events in each second of ``(now_s - span_s, now_s]`` (oldest first) of
+        ``keys`` (all keys when None)."""
+        first = now_s - span_s + 1
+        out: dict[str, list[int]] = {}
+        for (api_key, outcome, second), n in self.buckets.items():
+            if first <= second <= now_s and (keys is None or api_key in keys):
+                out.setdefault(outcome, [0] * span_s)[second - first] += n
+        return out
+
+    def forget(self, api_key: str | None = None) -> None:
+        if api_key is None:
+            self.buckets.clear()
+            return
+        for key in [k for k in self.buckets if k[0] == api_key]:
+            del self.buckets[key]
+
+
 @dataclass(frozen=True)
 class Page:
     total: int
@@ -169,8 +233,19 @@ class Journal:
         # Events per (api_key, endpoint, outcome), kept when entries are trimmed: what
         # ``/_mock/stats`` and ``/metrics`` count.
         self.counts: Counter[tuple[str | None, str, str]] = Counter()
+        self.timeline = Timeline()
         self._last_seq = 0  # seq of the newest entry; entries count from 1
         self._request_seq = itertools.count(1)
+
+    @property
+    def last_seq(self) -> int:
+        """The seq of the newest entry ever journaled (0 before the first)."""
+        return self._last_seq
+
+    @property
+    def last_request_id(self) -> int:
+        """The id of the newest logged request (0 before the first)."""
+        return self.requests[-1].id if self.requests else 0
 
     def next_request_id(self) -> int:
         return next(self._request_seq)
@@ -195,6 +270,8 @@ class Journal:
                     serialise(event)))  # fmt: skip
         self._last_seq += len(events)
         self.counts[(api_key, endpoint, outcome)] += len(events)
+        if events:
+            self.timeline.add(api_key, outcome, received_at // 1000, len(events))
 
     def add_each(
         self,
@@ -221,9 +298,11 @@ class Journal:
         seqs = range(first, self._last_seq + 1)
         key, rid, at, why = repeat(api_key), repeat(request_id), repeat(received_at), repeat(None)
         self.entries.extend(zip(seqs, key, rid, at, outcomes, why, raws, strict=False))  # repeats
-        counts = self.counts
+        counts, second = self.counts, received_at // 1000
         for outcome in set(outcomes):
-            counts[(api_key, endpoint, outcome)] += outcomes.count(outcome)
+            n = outcomes.count(outcome)
+            counts[(api_key, endpoint, outcome)] += n
+            self.timeline.add(api_key, outcome, second, n)
 
     def log(self, request: Request) -> None:
         self.requests.append(request)
@@ -233,6 +312,47 @@ class Journal:
     ) -> Page:
         wanted = {k: v for k, v in filters.items() if v is not None}
         return _page(self.entries, matcher(wanted), cursor, limit, lambda e: Entry(*e).to_dict())
+
+    def since(self, seq: int, match: Callable[[Row], bool], limit: int) -> tuple[list[Entry], int]:
+        """Matching entries newer than ``seq``, oldest first, at most ``limit``; and the seq to
+        continue from (the last returned when cut by ``limit``, else the newest)."""
+        newer: list[Row] = []
+        for entry in reversed(self.entries):
+            if entry[0] <= seq:
+                break
+            newer.append(entry)
+        found: list[Entry] = []
+        for entry in reversed(newer):
+            if match(entry):
+                if len(found) == limit:
+                    return found, found[-1].seq
+                found.append(Entry(*entry))
+        return found, max(seq, self._last_seq)
+
+    def latest(
+        self, match: Callable[[Row], bool], limit: int, before: int | None = None
+    ) -> list[Entry]:
+        """The newest matching entries (newest first), older than seq ``before`` when given."""
+        found: list[Entry] = []
+        for entry in reversed(self.entries):
+            if before is not None and entry[0] >= before:
+                continue
+            if match(entry):
+                found.append(Entry(*entry))
+                if len(found) == limit:
+                    break
+        return found
+
+    def requests_since(self, request_id: int, keys: frozenset[str] | None) -> list[Request]:
+        """Requests logged after ``request_id`` (of ``keys`` when given), oldest first."""
+        newer: list[Request] = []
+        for logged in reversed(self.requests):
+            if logged.id <= request_id:
+                break
+            if keys is None or logged.api_key in keys:
+                newer.append(logged)
+        newer.reverse()
+        return newer
 
     def count(self, filters: dict[str, str], since_seq: int = 0) -> tuple[int, int]:
         """Matching entries with ``seq > since_seq``, and the last seq seen (for waiters)."""
@@ -263,6 +383,7 @@ class Journal:
             self.entries.clear()
             self.requests.clear()
             self.counts.clear()
+            self.timeline.forget()
             return
         kept = [e for e in self.entries if e[1] != api_key]
         self.entries = deque(kept, maxlen=self.entries.maxlen)
@@ -270,6 +391,7 @@ class Journal:
         self.requests = deque(reqs, maxlen=self.requests.maxlen)
         for key in [k for k in self.counts if k[0] == api_key]:
             del self.counts[key]
+        self.timeline.forget(api_key)
 
     @property
     def dropped(self) -> int:
