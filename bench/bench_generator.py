@@ -2,7 +2,7 @@
 
 Targets (issue 4): >= 100,000 events/s on one core; memory flat while streaming 10M events.
 Both run what ``currents-sim generate --format flat --out FILE`` runs (``generate_lines`` into
-``_write_lines``); the records path (``generate`` then ``orjson.dumps``), which in-process users
+``write_lines``); the records path (``generate`` then ``orjson.dumps``), which in-process users
 of the generator take, is printed beside it. The streaming run is scaled down to what fits in
 about two minutes on this machine (the count is printed); flat memory shows as the resident set
 no longer growing between checkpoints.
@@ -24,7 +24,7 @@ STREAM_BUDGET_S = 120.0
 
 _STREAM_CHILD = """
 import resource, sys
-from cli.generate import _write_lines
+from cli.generate import write_lines
 from simulator.generator import generate_lines
 
 def rss_mb(key):
@@ -46,7 +46,7 @@ def watched():
         if i in marks:
             print(f"{i} {rss_mb('VmRSS:'):.1f}", flush=True)
 
-_write_lines(watched(), "/dev/null")
+write_lines(watched(), "/dev/null")
 print(f"peak {rss_mb('VmHWM:'):.1f}", flush=True)
 """
 
@@ -80,12 +80,12 @@ def _throughput() -> float:
 def _timed_write(make: Callable[[], Iterator[str]]) -> tuple[float, float, int]:
     """Events/s wall and per CPU-second writing ``make()``'s lines to a file as the CLI does,
     and the file's size."""
-    from cli.generate import _write_lines
+    from cli.generate import write_lines
 
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "events.jsonl"
         started, cpu = time.perf_counter(), time.process_time()
-        _write_lines(make(), str(out))
+        write_lines(make(), str(out))
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         size = out.stat().st_size
     return THROUGHPUT_EVENTS / elapsed, THROUGHPUT_EVENTS / cpu, size

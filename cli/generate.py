@@ -73,13 +73,13 @@ def run(args: argparse.Namespace) -> int:
     _warn_if_too_small(args.mix, n, duration)
     options = {"seed": seed, "start": start, "duration": duration, "mix": args.mix}
     if args.format == "flat":  # the records' JSON text, written without building them
-        _write_lines(_progress(generate_lines(n, **options, identity=identity), n), args.out)
+        write_lines(_progress(generate_lines(n, **options, identity=identity), n), args.out)
         return 0
     events = _progress(generate(n, **options, identity=identity), n)
     if args.format == "avro":
         _write_avro(events, Path(args.out), seed)
     else:
-        _write_lines(_http_lines(events), args.out)
+        write_lines(_http_lines(events), args.out)
     return 0
 
 
@@ -164,7 +164,7 @@ def _progress(events: Iterator[T], n: int) -> Iterator[T]:
     return counted()
 
 
-def _write_lines(lines: Iterable[str], out: str) -> None:
+def write_lines(lines: Iterable[str], out: str) -> None:
     """One JSON object a line, written ``_CHUNK`` lines at a time: joined and encoded in C
     over each chunk (``islice``), with no Python statement per event."""
     lines = iter(lines)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from load.thresholds import Breach, Threshold
-from load.truth import INGESTED, _class, delay_s
+from load.truth import INGESTED, delay_s, entry_class
 
 
 def write(
@@ -99,7 +99,7 @@ def plot_delay(path: Path, scenario: str, entries: Iterable[Mapping[str, Any]]) 
         if entry.get("outcome") != INGESTED or delay is None:
             continue
         start = entry["received_at"] if start is None else min(start, entry["received_at"])
-        xs, ys = series[_class(entry)]
+        xs, ys = series[entry_class(entry)]
         xs.append(entry["received_at"])
         ys.append(delay)
     fig, ax = plt.subplots(figsize=(9, 4.5))

@@ -30,7 +30,8 @@ def percentile(values: list[float], q: float) -> float:
     return found
 
 
-def _class(entry: Mapping[str, Any]) -> str:
+def entry_class(entry: Mapping[str, Any]) -> str:
+    """The device class a journal entry is counted under (``no-device`` without a device)."""
     return device_class(entry.get("device_id")) or "no-device"
 
 
@@ -45,7 +46,7 @@ def summarize(entries: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         outcomes[outcome] += 1
         if not isinstance(insert_id, str):
             continue
-        seen_class.setdefault(insert_id, _class(entry))
+        seen_class.setdefault(insert_id, entry_class(entry))
         if outcome == INGESTED:
             if insert_id in first_ingest:
                 duplicated += 1
@@ -81,7 +82,7 @@ def _delays(ingested: Iterable[Mapping[str, Any]]) -> dict[str, float]:
     for entry in ingested:
         delay = delay_s(entry)
         if delay is not None:
-            by_class[_class(entry)].append(delay)
+            by_class[entry_class(entry)].append(delay)
             by_class[""].append(delay)
     out: dict[str, float] = {}
     for cls, delays in by_class.items():

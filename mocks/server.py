@@ -29,8 +29,11 @@ class Server:
         # Bound here, not by waitress: waitress starts its worker threads and opens its trigger
         # pipe before it binds, so a port already in use leaked all three (ResourceWarnings).
         listener = _listen(host, port)
+        # The socket map is ours, so closing every socket in it needs no waitress internals.
+        self._sockets: dict[int, Any] = {}
         self._server: Any = create_server(
             app,
+            map=self._sockets,
             sockets=[listener],
             threads=threads,
             ident="currents-sim",
@@ -39,6 +42,11 @@ class Server:
         self.host = host
         self.port = int(self._server.effective_port)
         self._thread: threading.Thread | None = None
+
+    @property
+    def serving(self) -> bool:
+        """Whether the server's thread (``start()``) is still running."""
+        return self._thread is not None and self._thread.is_alive()
 
     @property
     def url(self) -> str:
@@ -76,7 +84,7 @@ class Server:
         """Stop the worker threads, then close every socket and the trigger pipe (all in the
         map: waitress's own ``close()`` leaves the trigger open). An empty map ends the loop."""
         self._server.task_dispatcher.shutdown()
-        wasyncore.close_all(self._server._map)
+        wasyncore.close_all(self._sockets)
 
 
 def _listen(host: str, port: int) -> socket.socket:

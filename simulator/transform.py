@@ -2,7 +2,7 @@
 
 ``simulator.transform_rules`` states the mapping rules plainly and is the specification; this
 module applies the same rules faster and must agree with it on every input
-(``tests/simulator/test_transform_rules.py``). Each exported catalogue row becomes a ``_Plan``
+(``tests/simulator/test_transform_rules.py``). Each exported catalogue row becomes a ``Plan``
 (which fields go where), spelled out as one straight-line function (``simulator.codegen``;
 ``builder_source`` shows it), and ``transform`` only dispatches to it. It never raises on bad
 input: an event that cannot be exported comes back as ``Skipped`` with a reason.
@@ -57,7 +57,9 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class _Plan:
+class Plan:
+    """What the rules decide for one exported type under one profile, settled once."""
+
     event_type: str | None  # None for custom events (the name comes from the record)
     device: bool
     ad_ids: bool
@@ -67,11 +69,12 @@ class _Plan:
 
 
 @cache
-def _plan(event_type: str, profile: Profile) -> _Plan | None:
+def plan_for(event_type: str, profile: Profile) -> Plan | None:
+    """The plan of ``event_type`` (None unless Braze exports it), made once per type."""
     spec = CATALOGUE.get(event_type)
     if spec is None or not spec.exported:
         return None
-    return _Plan(
+    return Plan(
         event_type=None if event_type == CUSTOM_EVENT else spec.amplitude_name(profile),
         device=spec.device,
         ad_ids=spec.ad_ids,
@@ -81,7 +84,7 @@ def _plan(event_type: str, profile: Profile) -> _Plan | None:
     )
 
 
-def _source(plan: _Plan, source_type: str) -> str:
+def _source(plan: Plan, source_type: str) -> str:
     """Python source of the function that applies ``plan`` to one flat record.
 
     Straight-line code, one ``get`` and one test per kept field, the plan's choices settled
@@ -156,7 +159,7 @@ def _source(plan: _Plan, source_type: str) -> str:
 Builder = Callable[[dict[str, Any]], "Result"]
 
 
-def _compile(plan: _Plan, source_type: str) -> Builder:
+def _compile(plan: Plan, source_type: str) -> Builder:
     namespace: dict[str, Any] = {
         "skipped": skipped,
         "expand_properties": expand_properties,
@@ -200,7 +203,7 @@ _BUILDERS: dict[str, dict[str, Builder]] = {profile: {} for profile in PROFILES}
 
 
 def _builder(event_type: str, profile: Profile) -> Builder | None:
-    plan = _plan(event_type, profile)
+    plan = plan_for(event_type, profile)
     if plan is None:
         return None
     build = _BUILDERS[profile][event_type] = _compile(plan, event_type)

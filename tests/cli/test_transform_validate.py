@@ -99,7 +99,7 @@ def test_transform_glossary_profile(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert json.loads(capsys.readouterr().out)["event_type"] == "[Appboy] Campaign Conversion"
 
 
-def _avro_file(path: Path, event_type: str, records: list[dict[str, object]]) -> Path:
+def avro_file(path: Path, event_type: str, records: list[dict[str, object]]) -> Path:
     row = spec(event_type)
     namespace, _, name = f"dataexport.S3.inner.{event_type}".rpartition(".")
 
@@ -122,7 +122,7 @@ def _avro_file(path: Path, event_type: str, records: list[dict[str, object]]) ->
 def test_transform_reads_avro_storage_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    src = _avro_file(tmp_path / "part.avro", PUSH["event_type"], [PUSH, NO_IDS])  # type: ignore[arg-type]
+    src = avro_file(tmp_path / "part.avro", PUSH["event_type"], [PUSH, NO_IDS])  # type: ignore[arg-type]
     assert main(["transform", str(tmp_path)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 1 and json.loads(out[0])["insert_id"] == "e1"

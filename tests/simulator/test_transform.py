@@ -237,10 +237,10 @@ def test_unknown_type_is_reported_not_crashed_on() -> None:
 def test_unknown_types_leave_nothing_cached() -> None:
     from simulator import transform as module
 
-    before = module._plan.cache_info().currsize
+    before = module.plan_for.cache_info().currsize
     for i in range(100):
         transform({"event_type": f"users.messages.pigeon{i}.Send", "id": "e", "time": 1})
-    assert module._plan.cache_info().currsize == before
+    assert module.plan_for.cache_info().currsize == before
 
 
 @pytest.mark.parametrize(
