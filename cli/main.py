@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "load": "cli.load",
     "cohort-sync": "cli.cohort_sync",
     "conformance": "cli.conformance",
+    "send": "cli.send",
 }
 
 

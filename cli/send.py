@@ -1,0 +1,265 @@
+"""``currents-sim send``: play Braze's Currents delivery to a connector under test, for real.
+
+``--to URL`` POSTs Custom HTTP batches (``{"events": [...]}``, 100 events by default, one queue
+per event type, Braze's headers and an optional bearer token) and reacts to every answer with
+Braze's retry matrix (``simulator.delivery``). Events are generated (``--mix``, ``--seed``) or
+read with ``--from`` (Currents JSON Lines, flat or http, ``.json`` documents, Avro files or
+folders of them; ``-`` is stdin).
+
+How a run ends (``senders.driver``): events are produced until ``-n``/``--duration``/the input
+ends, every open batch then leaves at once, and what the receiver has not yet taken is retried
+for ``--drain`` (default 1m) more; what is still held is reported as undelivered. Before the
+first event an empty batch is POSTed, as Braze does to check a token: no answer, or 401/403/404,
+stops the run at once (exit 2). A receiver that starts refusing the token mid-run halts delivery
+(Braze retries after 2–5 minutes, within the drain); if it still refuses when the run ends, the
+figures are printed and the run exits 2 with one line. Otherwise exit 0 when every event was
+acknowledged, 1 when some were dropped or left undelivered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from typing import Any
+
+from cli.durations import duration, positive_duration
+from cli.errors import CliError
+
+HELP = "send Currents events to a connector as Braze does (Custom HTTP)"
+DEFAULT_COUNT = 1000
+GENERATED_CHUNK = 100_000  # a run bounded by --duration alone draws events in chunks
+GENERATED_WINDOW_S = 60.0  # generated events without --rate happen over the next minute
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    a = parser.add_argument
+    a("--to", metavar="URL", required=True, help="the connector's Custom HTTP endpoint")
+    a("--token", metavar="T", help="bearer token (Authorization: Bearer T)")
+    bound = parser.add_mutually_exclusive_group()
+    bound.add_argument(
+        "-n",
+        "--count",
+        type=_count,
+        metavar="N",
+        help=f"events to send (default {DEFAULT_COUNT}, or all of --from)",
+    )
+    bound.add_argument(
+        "--duration",
+        type=positive_duration,
+        metavar="DUR",
+        help="produce events for this long (e.g. 90s, 5m, 1h30m)",
+    )
+    a("--rate", type=_rate, metavar="EPS", help="events per second (default: as fast as possible)")
+    a("--mix", default="default", metavar="M", help="generated event mix (default: default)")
+    a("--seed", type=_count, default=0, metavar="S", help="generator seed (default 0)")
+    a(
+        "--from",
+        dest="inputs",
+        action="append",
+        metavar="FILE|DIR|-",
+        help="send these Currents events instead of generated ones (repeatable)",
+    )
+    a("--batch", type=_batch, default=100, metavar="N", help="events per request (default 100)")
+    a(
+        "--max-wait",
+        type=positive_duration,
+        default=300.0,
+        metavar="DUR",
+        help="a partial batch leaves after this wait (default 5m, Braze's)",
+    )
+    a(
+        "--one-queue",
+        action="store_true",
+        help="one queue for every event type (default: one per type, Braze's newer spec)",
+    )
+    a(
+        "--drain",
+        type=duration,
+        default=60.0,
+        metavar="DUR",
+        help="after the last event, keep retrying what is held this long (default 1m)",
+    )
+    a("--json", action="store_true", help="print the figures as one JSON object")
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"needs a whole number, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, not {value}")
+    return value
+
+
+def _batch(text: str) -> int:
+    value = _count(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("a batch holds at least 1 event")
+    return value
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"needs events per second, not {text!r}") from None
+    if not value > 0 or math.isinf(value):
+        raise argparse.ArgumentTypeError(f"must be a positive number, not {text!r}")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    from senders.http_transport import BadUrl, HttpTransport
+    from simulator.clock import SystemClock
+    from simulator.delivery import EMPTY_BATCH, DeliveryConfig, HttpDelivery, refusal
+    from simulator.delivery.ledger import DeliveryLedger
+
+    records, total = _source(args)
+    try:
+        transport = HttpTransport(args.to, args.token)
+    except BadUrl as exc:
+        raise CliError(f"--to: {exc}") from None
+    with ExitStack() as stack:
+        stack.callback(transport.close)
+        problem = refusal(transport.post(EMPTY_BATCH))
+        if problem:
+            raise CliError(f"{args.to}: {problem}")
+        config = DeliveryConfig(args.batch, args.max_wait, queue_per_type=not args.one_queue)
+        clock = SystemClock()
+        delivery = HttpDelivery(transport, clock, config, ledger=DeliveryLedger(keep_events=False))
+        started = time.perf_counter()
+        _drive(records, delivery, args, total, stack)
+        elapsed = time.perf_counter() - started
+    summary = {"to": args.to, **delivery.ledger.summary(), "elapsed_s": round(elapsed, 3)}
+    _report(summary, args.json)
+    return _verdict(summary, delivery, clock.now(), args.to)
+
+
+def _drive(
+    records: Iterator[dict[str, Any]],
+    delivery: Any,
+    args: argparse.Namespace,
+    total: int | None,
+    stack: ExitStack,
+) -> None:
+    from senders.driver import Bounds, drive
+
+    bounds = Bounds(args.count, args.duration, args.rate, args.drain)
+    drive(records, delivery, bounds, progress=_progress_bar(total, stack))
+
+
+def _source(args: argparse.Namespace) -> tuple[Iterator[dict[str, Any]], int | None]:
+    """The events to send and how many there will be (None: unknown)."""
+    if args.inputs:
+        from cli.inputs import check_inputs, read_all
+
+        inputs = check_inputs(args.inputs)
+        return _currents_records(read_all(inputs)), args.count
+    from simulator.generator import MIXES
+
+    if args.mix not in MIXES:
+        raise CliError(f"unknown --mix {args.mix!r} (have: {', '.join(MIXES)})")
+    count = args.count
+    if count is None and args.duration is None:
+        count = DEFAULT_COUNT
+    if count is None and args.rate is not None:
+        count = math.ceil(args.rate * args.duration)
+    return _generated(args.seed, args.mix, count, args.rate), count
+
+
+def _generated(
+    seed: int, mix: str, count: int | None, rate: float | None
+) -> Iterator[dict[str, Any]]:
+    """Generated events happening now: over ``count / rate`` seconds with a rate (so their
+    times match their sending), else over the next minute; endless (in chunks) without a count."""
+    from simulator.generator import generate
+
+    start = float(int(time.time()))
+    if count is not None:
+        window = count / rate if rate else GENERATED_WINDOW_S
+        yield from generate(count, seed=seed, start=start, duration=max(window, 1.0), mix=mix)
+        return
+    chunk = 0
+    while True:  # bounded by the run's --duration
+        yield from generate(
+            GENERATED_CHUNK,
+            seed=seed * 1_000_003 + chunk,
+            start=start + chunk * GENERATED_WINDOW_S,
+            duration=GENERATED_WINDOW_S,
+            mix=mix,
+        )
+        chunk += 1
+
+
+def _currents_records(records: Iterator[Any]) -> Iterator[dict[str, Any]]:
+    for record in records:
+        if record.error:
+            raise CliError(f"{record.source}:{record.line}: {record.error}")
+        data = record.data
+        if not (
+            isinstance(data, dict) and isinstance(data.get("event_type"), str) and "id" in data
+        ):
+            raise CliError(
+                f"{record.source}:{record.line}: not a Currents event (needs event_type and id)"
+            )
+        yield data
+
+
+def _progress_bar(total: int | None, stack: ExitStack) -> Callable[[int], None] | None:
+    """A tqdm bar on a terminal; nothing when stderr is piped or redirected."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar = stack.enter_context(tqdm(total=total, unit="ev", unit_scale=True, file=sys.stderr))
+    pending = 0
+
+    def update(n: int) -> None:
+        nonlocal pending
+        pending += n
+        if pending >= 1000:
+            bar.update(pending)
+            pending = 0
+
+    stack.callback(lambda: bar.update(pending))
+    return update
+
+
+def _report(summary: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(summary, indent=2))
+        return
+    dropped = ", ".join(f"{n} {reason}" for reason, n in summary["dropped"].items()) or "none"
+    latency = summary["latency_ms"]
+    print(
+        f"sent {summary['sent']:,} of {summary['produced']:,} events to {summary['to']} in "
+        f"{summary['elapsed_s']:.1f} s: {summary['acknowledged']:,} acknowledged, "
+        f"dropped: {dropped}, undelivered {summary['undelivered']:,}; "
+        f"{summary['requests']:,} requests {summary['requests_by_status']}, "
+        f"retries {summary['retries_by_status'] or 'none'}, "
+        f"latency p50 {latency['p50']} ms, p95 {latency['p95']} ms"
+    )
+
+
+def _verdict(summary: dict[str, Any], delivery: Any, now: float, url: str) -> int:
+    undelivered = summary["undelivered"]
+    answer = delivery.last_answer
+    if undelivered and delivery.halted_until > now and answer is not None:
+        raise CliError(
+            f"{url}: refused the credentials ({answer.status}); delivery halted with "
+            f"{undelivered:,} events undelivered"
+        )
+    if summary["requests"] and set(summary["requests_by_status"]) == {"0"}:
+        error = answer.error if answer is not None else None
+        raise CliError(f"{url}: no answer ({error or 'connection failed'})")
+    lost = undelivered + sum(summary["dropped"].values())
+    if lost:
+        print(f"currents-sim: {lost:,} events not acknowledged", file=sys.stderr)
+        return 1
+    return 0
