@@ -19,7 +19,7 @@ from simulator.amplitude import errors, journal, throttle
 from simulator.amplitude.cohorts import ProjectCohorts
 from simulator.amplitude.dedupe import Dedupe
 from simulator.amplitude.errors import UploadResult
-from simulator.amplitude.faults import Fault, Faults
+from simulator.amplitude.faults import Fault, FaultRequest, Faults
 from simulator.amplitude.identify import Properties
 from simulator.amplitude.journal import Journal, Page, Request
 from simulator.amplitude.limits import Limits
@@ -147,7 +147,7 @@ class AmplitudeModel:
         def run(rid: int, now: float) -> UploadResult:
             return self._upload(endpoint, payload, size_bytes, decoded_bytes, rid, now)
 
-        return self._handle(endpoint, _as_key(api_key), _count(events), run)
+        return self._handle(endpoint, _as_key(api_key), events, run)
 
     def reject(self, endpoint: str, result: UploadResult, api_key: str | None = None) -> None:
         """Log a request the shell answered itself (bad bytes, Content-Length over the cap)."""
@@ -161,7 +161,7 @@ class AmplitudeModel:
             fault = self.faults.pick(endpoint, api_key)
             if fault is None or fault.after:
                 return None
-            result = fault.render(None)
+            result = fault.render(None, self._fault_request(endpoint, api_key, None))
             self._log(self.journal.next_request_id(), endpoint, api_key, 0, result, fault=True)
             return result
 
@@ -185,20 +185,24 @@ class AmplitudeModel:
             payload = {"api_key": api_key, "events": events, "options": options}
             return self._upload(kind, payload, size_bytes, None, rid, now)
 
-        return self._handle(kind, api_key or None, _count(events), run)
+        return self._handle(kind, api_key or None, events, run)
 
-    def _handle(self, endpoint: str, api_key: str | None, n_events: int, run: Any) -> UploadResult:
+    def _fault_request(self, endpoint: str, api_key: str | None, events: Any) -> FaultRequest:
+        listed = events if isinstance(events, list) else []
+        return FaultRequest(api_key, listed, self.limits.eps_for(endpoint))
+
+    def _handle(self, endpoint: str, api_key: str | None, events: Any, run: Any) -> UploadResult:
         with self.lock:
             now = self.clock.now()
             rid = self.journal.next_request_id()
             fault = self.faults.pick(endpoint, api_key)
             if fault is not None and not fault.after and fault.status is not None:
-                result = fault.render(None)
+                result = fault.render(None, self._fault_request(endpoint, api_key, events))
             else:
                 result = run(rid, now)
                 if fault is not None:
-                    result = fault.render(result)
-            self._log(rid, endpoint, api_key, n_events, result, fault=fault is not None)
+                    result = fault.render(result, self._fault_request(endpoint, api_key, events))
+            self._log(rid, endpoint, api_key, _count(events), result, fault=fault is not None)
             self.changed.notify_all()
             return result
 

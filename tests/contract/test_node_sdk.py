@@ -93,3 +93,20 @@ def test_unknown_key_nothing_is_ingested(strict_server):
     assert page.json()["total"] == 0
     log = requests.get(f"{admin}/requests", params={"api_key": "unknown-node-key9"}, timeout=10)
     assert {r["status"] for r in log.json()["requests"]} == {400}
+
+
+def test_an_injected_429_makes_the_sdk_pause_its_queue_30_s(amplitude_mock):
+    amplitude_mock.fault(429)
+    started = amplitude_mock.now_ms()
+    result = run_sdk(amplitude_mock.url, amplitude_mock.api_key, "normal", 20)
+    assert result["codes"] == {"200": 20}
+    assert amplitude_mock.now_ms() - started >= 30_000  # the driver's 30 s timer fired
+    assert set(_ingested(amplitude_mock).values()) == {1} and len(_ingested(amplitude_mock)) == 20
+
+
+def test_a_bare_429_fault_is_resent_without_the_pause(amplitude_mock):
+    amplitude_mock.fault(429, body="bare")
+    started = amplitude_mock.now_ms()
+    result = run_sdk(amplitude_mock.url, amplitude_mock.api_key, "normal", 20)
+    assert result["codes"] == {"200": 20}
+    assert amplitude_mock.now_ms() - started < 30_000  # no throttledEvents: no 30 s timer

@@ -201,3 +201,40 @@ def test_identify_and_group_identify_update_properties(amplitude_mock):
         "tags": ["a"],
     }
     assert amplitude_mock.properties(group_type="org", group_value="acme") == {"size": 10}
+
+
+def _paused(provider: KeepStorage, now_ms: int) -> set[str]:
+    """insert_ids the SDK holds back until at least 29 s from ``now_ms`` (its 30 s pause after
+    a 429; an ordinary retry waits 100 ms, ``storage.py`` ``_get_retry_delay``)."""
+    storage = provider.storage
+    assert storage is not None
+    with storage.lock:
+        return {e.insert_id for due, e in storage.buffer_data if due >= now_ms + 29_000}
+
+
+def test_an_injected_429_makes_the_sdk_pause_30_s_before_resending(amplitude_mock, shared_clock):
+    recorder, provider = Recorder(), KeepStorage()
+    client = client_for(
+        amplitude_mock.server_url, amplitude_mock.api_key, recorder, storage_provider=provider
+    )
+    amplitude_mock.fault(429)
+    sent_at = shared_clock.now_ms()
+    send(client, _events(10))
+    everyone = {f"ins-{i:06d}" for i in range(10)}
+    assert wait_until(lambda: _paused(provider, sent_at) == everyone)
+    assert amplitude_mock.events() == []  # paused: nothing resent until the 30 s pass
+    shared_clock.advance(31)
+    amplitude_mock.wait(10)
+    assert wait_until(lambda: recorder.codes[200] == 10)
+    client.shutdown()
+    assert _ingested_ids(amplitude_mock) == Counter(dict.fromkeys(everyone, 1))
+
+
+def test_a_bare_429_fault_is_resent_at_once_without_the_pause(amplitude_mock, shared_clock):
+    recorder = Recorder()
+    client = client_for(amplitude_mock.server_url, amplitude_mock.api_key, recorder)
+    amplitude_mock.fault(429, body="bare")
+    send(client, _events(10))
+    amplitude_mock.wait(10)  # no throttled_events: the SDK retries without waiting 30 s
+    client.shutdown()
+    assert [r["status"] for r in amplitude_mock.requests()][:2] == [429, 200]
