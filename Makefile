@@ -26,7 +26,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-.PHONY: help install node run test test-only lint fmt bench load clean
+# Debian's chromium for the browser SDK contract test (driven by npm playwright-core; never a
+# browser download). Installed only where /usr/bin/chromium is missing.
+browser: node ## install Debian's chromium (apt) where missing, for the browser contract tests
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+.PHONY: help install node browser run test test-only lint fmt bench load clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,9 +43,9 @@ run: install ## start the local sandbox (Amplitude + Braze mocks) on $(HOST):$(P
 
 test: lint test-only ## install, lint, then run every test (what CI runs)
 
-node: node_modules/.installed ## install the official Node SDK for the contract tests (npm ci)
+node: node_modules/.installed ## install the official Node and browser SDKs and playwright-core (npm ci)
 
-test-only: install node ## run the test suite without lint (load smoke runs last, on its own)
+test-only: install node browser ## run the test suite without lint (load smoke runs last, on its own)
 	$(BIN)/pytest -n 2 -p no:cacheprovider -m "not load"
 	$(BIN)/pytest -p no:cacheprovider -m load
 

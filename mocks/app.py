@@ -21,6 +21,7 @@ import orjson
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
+from mocks.cors import Cors
 from simulator.amplitude import AmplitudeModel, Limits
 from simulator.clock import Clock, ControllableClock
 
@@ -59,6 +60,7 @@ def create_app(
             importlib.import_module(name).init_app(app)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
+    app.wsgi_app = Cors(app.wsgi_app)  # type: ignore[method-assign]  # outermost: every answer
     return app
 
 
