@@ -76,10 +76,11 @@ def _scenario(args: argparse.Namespace, url: str, duration: float) -> dict[str, 
     import requests
 
     from cli.cohort_sync_driver import Driver
+    from clients.transport import MockAdminError
 
     try:
         return Driver(url, args).run(duration)
-    except requests.RequestException as exc:
+    except (requests.RequestException, MockAdminError) as exc:
         raise CliError(f"cannot talk to the mock at {url}: {exc}") from None
 
 

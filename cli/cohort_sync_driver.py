@@ -10,12 +10,15 @@ from typing import Any
 
 import requests
 
-from mocks.cohort_clients import HttpAmplitudeSource, HttpBrazeTarget, HttpMockClock
+from clients.admin import MockAdmin
+from clients.cohorts import HttpAmplitudeSource, HttpBrazeTarget, HttpMockClock
+from clients.transport import MockAdminError
 from simulator.cohorts import CohortSync, Identity, schedule
 from simulator.cohorts import scenario as plan
 from simulator.rng import derive
 
 TIMEOUT_S = 30.0
+BAD_REQUEST = 400
 MAX_BATCH = 2000  # events per /2/httpapi request (AMPLITUDE_API.md §12.3.5)
 
 
@@ -25,6 +28,7 @@ class Driver:
         self.session = requests.Session()
         keys = derive(args.seed, "cohort-sync-keys")
         self.api_key = args.api_key or f"{keys.getrandbits(128):032x}"
+        self.admin = MockAdmin(url, api_key=self.api_key, session=self.session, timeout_s=TIMEOUT_S)
         self.secret_key = args.secret_key or f"{keys.getrandbits(128):032x}"
         self.client_secret = args.client_secret or f"cohort-sync-{keys.getrandbits(64):016x}"
         self.rng = derive(args.seed, "cohort-sync-activity")
@@ -41,30 +45,18 @@ class Driver:
         return reply.json()
 
     def now(self) -> float:
-        return float(self._call("GET", "/_mock/clock")["now_ms"]) / 1000.0
+        return self.admin.now_ms() / 1000.0
 
     def set_clock(self, t: float) -> None:
-        self._call("POST", "/_mock/clock", {"set": int(t * 1000)})
+        self.admin.set_clock(int(t * 1000))
 
     def setup(self) -> str:
-        self._call("POST", "/_mock/clock", {"scale": 0})
-        self._call(
-            "POST",
-            "/_mock/amplitude/secrets",
-            {"api_key": self.api_key, "secret_key": self.secret_key},
-        )
-        self._call("POST", "/_mock/braze/workspaces", {"client_secret": self.client_secret})
-        self._call(
-            "POST",
-            "/_mock/braze/users",
-            {"client_secret": self.client_secret, "users": self.population.braze_users()},
-        )
+        self.admin.set_scale(0)
+        self.admin.add_secret(self.secret_key)
+        self.admin.braze.put_workspace(self.client_secret)
+        self.admin.braze.add_users(self.population.braze_users(), client_secret=self.client_secret)
         self.send(plan.SEEN, self.persons)
-        made = self._call(
-            "POST",
-            "/_mock/amplitude/cohorts",
-            {"api_key": self.api_key, "name": plan.COHORT_NAME, "rule": plan.RULE},
-        )
+        made = self.admin.define_cohort(plan.COHORT_NAME, plan.RULE)
         return str(made["id"])
 
     def send(self, event_type: str, persons: list[Identity]) -> None:
@@ -89,7 +81,7 @@ class Driver:
         sync = CohortSync(
             source,
             target,
-            HttpMockClock(self.url, self.session),
+            HttpMockClock(self.admin),
             cohort_id,
             schedule(self.args.schedule),
         )
@@ -111,14 +103,9 @@ class Driver:
 
     def verdict(self, sync: CohortSync, source: HttpAmplitudeSource) -> dict[str, Any]:
         amplitude = source.snapshot(sync.cohort_id).members
-        users = self._call("GET", f"/_mock/braze/users?client_secret={self.client_secret}")["users"]
+        users = self.admin.braze.users(self.client_secret)
         expected = plan.expected_in_braze(amplitude, users)
-        members = self._call(
-            "GET",
-            f"/_mock/braze/members?cohort_id={sync.cohort_id}&client_secret={self.client_secret}",
-            ok=(200, 400),
-        ).get("members", [])
-        actual = plan.braze_identities(members)
+        actual = plan.braze_identities(self.braze_members(sync.cohort_id))
         return {
             "cohort_id": sync.cohort_id,
             "schedule": sync.schedule.name,
@@ -131,3 +118,12 @@ class Driver:
             "agreement": expected == actual,
             "runs": [r.to_dict() for r in sync.runs],
         }
+
+    def braze_members(self, cohort_id: str) -> list[dict[str, Any]]:
+        """The cohort's members in Braze; none when no sync ever named it there (400)."""
+        try:
+            return self.admin.braze.members(cohort_id, self.client_secret)
+        except MockAdminError as exc:
+            if exc.status == BAD_REQUEST:
+                return []
+            raise

@@ -100,16 +100,15 @@ def _override(scenario: Any, args: argparse.Namespace) -> Any:
 
 
 def _http_factory(url: str) -> Any:
-    import requests
-
-    from mocks.http_sink import HttpSink
+    from clients.http_sink import HttpSink
+    from clients.transport import MockAdminError
 
     def factory(clock: Any, scenario: Any, seed: int) -> HttpSink:
         try:
             sink = HttpSink(url, clock)
             sink.reset()
-        except requests.RequestException as exc:
-            raise CliError(f"cannot drive the mock at {url}: {type(exc).__name__}") from None
+        except MockAdminError as exc:
+            raise CliError(f"cannot drive the mock at {url}: {exc}") from None
         return sink
 
     return factory

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import gevent
-import orjson
 from locust import events
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
+from clients.admin import MockAdmin
 from load import report
 from load.crosscheck import mismatch, simulated_losses
 from load.thresholds import Threshold, evaluate
@@ -25,27 +25,11 @@ from load.truth import summarize, summarize_ledgers
 from load.users import LEDGER_MESSAGE, LEDGERS, collect_ledger, config
 
 PAGE = 1000
+ADMIN_TIMEOUT_S = 60.0
 
 
 def _is_judge(environment: Environment) -> bool:
     return not isinstance(environment.runner, WorkerRunner)
-
-
-class Admin:
-    """The target's ``/_mock`` API over a plain session (kept out of Locust's statistics)."""
-
-    def __init__(self, base_url: str) -> None:
-        import requests
-
-        self.base_url, self.session = base_url.rstrip("/"), requests.Session()
-
-    def post(self, path: str, body: dict[str, Any]) -> None:
-        self.session.post(self.base_url + path, json=body, timeout=10).raise_for_status()
-
-    def get(self, path: str, params: dict[str, Any]) -> Any:
-        resp = self.session.get(self.base_url + path, params=params, timeout=60)
-        resp.raise_for_status()
-        return orjson.loads(resp.content)
 
 
 def listen_for_ledgers(environment: Environment, **_: Any) -> None:
@@ -74,45 +58,14 @@ def set_stage(environment: Environment, **_: Any) -> None:
     cfg, params = config(), config()["params"]
     if cfg["truth"] != "server":
         return  # not our mock: nothing to set up, the connectors' ledgers will tell
-    admin = Admin(cfg["host"])
-    admin.post("/_mock/reset", {"api_key": cfg["api_key"]})
-    admin.post("/_mock/clock", {"set": cfg["sim_start_ms"], "scale": cfg["clock_scale"]})
+    admin = MockAdmin(cfg["host"], api_key=cfg["api_key"], timeout_s=ADMIN_TIMEOUT_S)
+    admin.reset()
+    admin.set_clock(cfg["sim_start_ms"], scale=cfg["clock_scale"])
     if "expire_at_s" in params:
         expires_ms = cfg["sim_start_ms"] + int(params["expire_at_s"] * 1000)
-        admin.post("/_mock/keys", {"key": cfg["api_key"], "expires_at": expires_ms})
+        admin.expire_key(cfg["api_key"], expires_ms)
         restore_wall_s = (params["expire_at_s"] + params["outage_s"]) / cfg["clock_scale"]
-        gevent.spawn_later(restore_wall_s, admin.post, "/_mock/keys", {"key": cfg["api_key"]})
-
-
-def fetch_entries(admin: Admin, api_key: str) -> list[dict[str, Any]]:
-    """Every journal entry of the key (every outcome), page by page."""
-    entries: list[dict[str, Any]] = []
-    cursor: str | None = None
-    while True:
-        params = {
-            "api_key": api_key,
-            "outcome": "all",
-            "limit": PAGE,
-            **({"cursor": cursor} if cursor else {}),
-        }
-        page = admin.get("/_mock/events", params)
-        entries += page["events"]
-        cursor = page.get("next_cursor")
-        if not cursor:
-            return entries
-
-
-def fetch_requests(admin: Admin, api_key: str) -> list[dict[str, Any]]:
-    """The mock's request log for the key (time, status, event count, body), page by page."""
-    rows: list[dict[str, Any]] = []
-    cursor: str | None = None
-    while True:
-        params = {"api_key": api_key, "limit": PAGE, **({"cursor": cursor} if cursor else {})}
-        page = admin.get("/_mock/requests", params)
-        rows += page["requests"]
-        cursor = page.get("next_cursor")
-        if not cursor:
-            return rows
+        gevent.spawn_later(restore_wall_s, admin.restore_key, cfg["api_key"])
 
 
 def judge(environment: Environment) -> int:
@@ -120,9 +73,11 @@ def judge(environment: Environment) -> int:
     entries: list[dict[str, Any]] = []
     requests_log: list[dict[str, Any]] = []
     if cfg["truth"] == "server":
-        admin = Admin(cfg["host"])
-        entries = fetch_entries(admin, cfg["api_key"])
-        requests_log = fetch_requests(admin, cfg["api_key"])
+        with MockAdmin(
+            cfg["host"], api_key=cfg["api_key"], timeout_s=ADMIN_TIMEOUT_S, page_size=PAGE
+        ) as admin:
+            entries = admin.events(outcome="all")
+            requests_log = admin.requests()
         summary = summarize(entries)
     else:
         summary = summarize_ledgers(LEDGERS)

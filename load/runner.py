@@ -47,16 +47,16 @@ class Run:
 
 
 def serves_mock_api(host: str) -> bool:
-    """Whether ``host`` is a currents-sim mock (it answers ``GET /_mock/health``)."""
-    import requests
+    """Whether ``host`` is a currents-sim mock (it answers ``GET /_mock/health`` with JSON)."""
+    from clients.admin import MockAdmin
+    from clients.transport import MockAdminError
 
-    try:
-        resp = requests.get(host.rstrip("/") + "/_mock/health", timeout=5)
-    except requests.RequestException:
-        return False
-    return resp.status_code == 200 and resp.headers.get("Content-Type", "").startswith(
-        "application/json"
-    )
+    with MockAdmin(host, timeout_s=5) as admin:
+        try:
+            admin.health()
+        except MockAdminError:
+            return False
+    return True
 
 
 def needs_mock(scenario: Scenario) -> bool:

@@ -8,10 +8,11 @@ API key per test, so tests share nothing (state is isolated per key)::
         amplitude_mock.wait(3, event_type="Signed Up")
         assert [e["user_id"] for e in amplitude_mock.events()] == ["user-0001"] * 3
 
-Helpers talk to the ``/_mock`` admin API (``mocks/openapi.json``). Faults added with
-``fault()`` apply to this test's key only; at teardown the key's state and faults are removed and
-the clock's speed is restored (moved time stays moved: windows are per key, so later tests with
-new keys are unaffected).
+Helpers are a thin layer over ``clients.MockAdmin`` (``amplitude_mock.admin``, bound to the
+test's key, for everything else the ``/_mock`` API offers). Faults added with ``fault()`` apply
+to this test's key only; at teardown the key's state and faults are removed and the clock's speed
+is restored (moved time stays moved: windows are per key, so later tests with new keys are
+unaffected).
 """
 
 from __future__ import annotations
@@ -23,50 +24,35 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
-import requests
+
+from clients.admin import MockAdmin
 
 
 class AmplitudeMock:
     """A handle on the served mock for one test."""
 
-    def __init__(self, url: str, api_key: str, session: requests.Session) -> None:
+    def __init__(self, url: str, api_key: str, admin: MockAdmin) -> None:
         self.url = url
         self.api_key = api_key
         self.server_url = f"{url}/2/httpapi"
         self.batch_url = f"{url}/batch"
-        self._http = session
-
-    def _admin(self, method: str, path: str, **kw: Any) -> Any:
-        response = self._http.request(method, f"{self.url}/_mock/{path}", timeout=330, **kw)
-        if response.status_code >= 400 and path != "wait":
-            raise AssertionError(f"/_mock/{path}: {response.status_code} {response.text}")
-        return response.json()
+        self.admin = admin
 
     def events(self, **filters: Any) -> list[dict[str, Any]]:
-        """Journal entries of this key (``outcome`` defaults to ``ingested``; ``"all"`` lifts)."""
-        params = {"api_key": self.api_key, "limit": 10_000, **filters}
-        found: list[dict[str, Any]] = []
-        while True:
-            page = self._admin("GET", "events", params=params)
-            found.extend(page["events"])
-            if page["next_cursor"] is None:
-                return found
-            params["cursor"] = page["next_cursor"]
+        """Journal entries of this key, every page (``outcome`` defaults to ``ingested``;
+        ``"all"`` lifts it)."""
+        return self.admin.events(**filters)
 
     def requests(self) -> list[dict[str, Any]]:
-        """This key's request log (time, endpoint, status, event count, body)."""
-        page = self._admin("GET", "requests", params={"api_key": self.api_key, "limit": 10_000})
-        return list(page["requests"])
+        """This key's request log (time, endpoint, status, event count, body), every page."""
+        return self.admin.requests()
 
     def wait(self, count: int, *, timeout_s: float = 10.0, **filters: Any) -> int:
         """Block until ``count`` matching events of this key exist; AssertionError on timeout."""
-        body = {"api_key": self.api_key, "count": count, "timeout_s": timeout_s, **filters}
-        result = self._admin("POST", "wait", json=body)
-        if not result["ok"]:
-            raise AssertionError(
-                f"waited {timeout_s} s for {count} events, saw {result['matched']}"
-            )
-        return int(result["matched"])
+        result = self.admin.wait(count, timeout_s=timeout_s, **filters)
+        if not result.ok:
+            raise AssertionError(f"waited {timeout_s} s for {count} events, saw {result.matched}")
+        return result.matched
 
     def wait_stream(
         self, count: int, *, timeout_s: float = 10.0, **filters: str
@@ -97,33 +83,25 @@ class AmplitudeMock:
 
     def advance(self, seconds: float) -> int:
         """Move the mock clock forward; returns the new time (ms)."""
-        return int(self._admin("POST", "clock", json={"advance_s": seconds})["now_ms"])
+        return self.admin.advance(seconds).now_ms
 
     def now_ms(self) -> int:
-        return int(self._admin("GET", "clock")["now_ms"])
+        return self.admin.now_ms()
 
     def fault(self, status: int | None = None, *, count: int | None = 1, **spec: Any) -> None:
         """Inject a fault for this key (``body``, ``latency_ms``, ``drop``, ``probability``...)."""
-        rule = {"status": status, "count": count, "api_key": self.api_key, **spec}
-        self._admin("POST", "faults", json=rule)
+        self.admin.add_fault(status, count=count, **spec)
 
     def properties(self, **ids: str) -> dict[str, Any] | None:
         """What identify operations set: ``user_id=``/``device_id=`` or ``group_type=`` and
         ``group_value=``; None when nothing was set."""
-        params = {"api_key": self.api_key, **ids}
-        response = self._http.get(f"{self.url}/_mock/properties", params=params, timeout=10)
-        if response.status_code == 404:
-            return None
-        if response.status_code >= 400:
-            raise AssertionError(f"/_mock/properties: {response.status_code} {response.text}")
-        found: dict[str, Any] = response.json()["properties"]
-        return found
+        return self.admin.properties(**ids)
 
     def stats(self) -> dict[str, Any]:
-        return dict(self._admin("GET", "stats"))
+        return self.admin.stats()
 
     def reset(self) -> None:
-        self._admin("POST", "reset", json={"api_key": self.api_key})
+        self.admin.reset()
 
 
 def sse_messages(lines: Iterable[str]) -> Iterator[tuple[str, Any]]:
@@ -155,9 +133,9 @@ def amplitude_mock_server() -> Iterator[Any]:
 @pytest.fixture
 def amplitude_mock(amplitude_mock_server: Any) -> Iterator[AmplitudeMock]:
     """A served Amplitude mock and a fresh API key for this test."""
-    with requests.Session() as session:
-        mock = AmplitudeMock(amplitude_mock_server.url, f"test-{uuid.uuid4().hex}", session)
-        yield mock
-        session.delete(f"{mock.url}/_mock/faults", timeout=10)
-        session.post(f"{mock.url}/_mock/clock", json={"scale": 1.0}, timeout=10)
-        mock.reset()
+    url, api_key = amplitude_mock_server.url, f"test-{uuid.uuid4().hex}"
+    with MockAdmin(url, api_key=api_key, timeout_s=30) as admin:
+        yield AmplitudeMock(url, api_key, admin)
+        admin.clear_faults()
+        admin.set_scale(1.0)
+        admin.reset()

@@ -1,6 +1,6 @@
 """Cohort sync, Amplitude -> Braze: schedules (``schedule``), the delta-sync model (``sync``)
 and in-process adapters over the models (``inprocess``). HTTP adapters live in
-``mocks.cohort_clients``; the ``currents-sim cohort-sync`` command drives them end to end.
+``clients.cohorts``; the ``currents-sim cohort-sync`` command drives them end to end.
 """
 
 from simulator.cohorts.schedule import SCHEDULES, Schedule, schedule

@@ -7,7 +7,7 @@ name changes ([COH]); identifiers map primary ``user_id`` -> Braze ``user_ids`` 
 secondary ``device_id`` -> ``device_ids`` ([AMP-CI] primary/secondary mappings).
 
 The model is pure: it talks to Amplitude through a ``CohortSource`` and to Braze through a
-``CohortTarget`` (``simulator.cohorts.inprocess`` over the models, ``mocks.cohort_clients`` over
+``CohortTarget`` (``simulator.cohorts.inprocess`` over the models, ``clients.cohorts`` over
 HTTP) and reads time from an injected clock.
 
 Delta bookkeeping: ``acknowledged`` is the set of identities Braze has accepted as members (per

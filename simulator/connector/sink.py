@@ -4,7 +4,7 @@ A sink takes the API key and the Amplitude events of one request and returns the
 JSON body Amplitude answered (``body`` None when there was none). A connection that failed before
 any answer is status 0 (the retry matrix treats it like a 5xx: "any code not listed").
 The in-process sink over the Amplitude model lives here; the HTTP sink needs ``requests`` and so
-lives in ``mocks/http_sink.py`` (the core imports no HTTP client).
+lives in ``clients/http_sink.py`` (the core imports no HTTP client).
 """
 
 from __future__ import annotations

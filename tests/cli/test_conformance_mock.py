@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from cli.main import main
-from mocks.http_sink import HttpSink
+from clients.http_sink import HttpSink
 from simulator.clock import ManualClock
 from simulator.connector import Connector, ConnectorConfig, Strategy
 from tests.simulator.connector.helpers import T0, steady

@@ -65,3 +65,11 @@ def test_entry_point_registers_the_fixture_in_a_fresh_pytest(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout
+
+
+def test_events_and_requests_read_every_page(amplitude_mock):
+    for i in range(5):
+        _send(amplitude_mock, [{"event_type": "e", "device_id": "d-0001", "insert_id": f"i{i}"}])
+    amplitude_mock.admin.page_size = 2
+    assert [r["status"] for r in amplitude_mock.requests()] == [200] * 5
+    assert [e["insert_id"] for e in amplitude_mock.events()] == [f"i{i}" for i in range(5)]

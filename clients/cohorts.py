@@ -7,8 +7,8 @@
   a header row; members named by ``user_id``, else ``device_id``). Basic auth key:secret.
 - ``HttpBrazeTarget``: a ``CohortTarget`` posting to ``/partners/amplitude/cohorts`` and
   ``.../cohorts/users`` with ``partner_api_key`` and ``client_secret`` in the body ([COH]).
-- ``HttpMockClock``: a ``Clock`` reading ``GET /_mock/clock``, so the sync model runs on the
-  served mock's time.
+- ``HttpMockClock``: a ``Clock`` reading the served mock's clock through ``MockAdmin``, so the
+  sync model runs on the mock's time.
 
 Transport errors become a failed run (``SourceError`` / ``Outcome(ok=False, status=0)``), never
 an exception out of the sync model.
@@ -24,6 +24,7 @@ from typing import Any
 
 import requests
 
+from clients.admin import MockAdmin
 from simulator.cohorts import Identity, Outcome, Snapshot, SourceError, identity
 
 TIMEOUT_S = 30.0
@@ -31,13 +32,10 @@ TIMEOUT_S = 30.0
 
 @dataclass
 class HttpMockClock:
-    base_url: str
-    session: requests.Session = field(default_factory=requests.Session)
+    admin: MockAdmin
 
     def now(self) -> float:
-        reply = self.session.get(f"{self.base_url}/_mock/clock", timeout=TIMEOUT_S)
-        reply.raise_for_status()
-        return float(reply.json()["now_ms"]) / 1000.0
+        return self.admin.now_ms() / 1000.0
 
 
 @dataclass

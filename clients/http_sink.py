@@ -6,7 +6,8 @@ Before each request whose simulated instant differs from the last one, the sink 
 clock with ``POST /_mock/clock {"set": <ms>}``; it freezes that clock once (``{"scale": 0}``) so
 the mock sees exactly the instants the in-process model would. Keys and faults are set up through
 ``/_mock/keys`` and ``/_mock/faults``; duplicates dropped by ``insert_id`` are read from
-``/_mock/stats``. Against a real endpoint, pass ``drive_clock=False`` (and use no control calls).
+``/_mock/stats``: every control call goes through ``admin`` (a ``MockAdmin`` on the same session).
+Against a real endpoint, pass ``drive_clock=False`` (and use no control calls).
 A request that gets no HTTP answer at all is status 0 (the retry matrix's "any other code").
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 import orjson
 import requests
 
+from clients.admin import MockAdmin
 from simulator.clock import Clock
 from simulator.connector.sink import NO_RESPONSE, SinkResponse
 
@@ -40,9 +42,10 @@ class HttpSink:
         self.drive_clock = drive_clock
         self.timeout_s = timeout_s
         self.session = session or requests.Session()
+        self.admin = MockAdmin(self.base_url, session=self.session, timeout_s=timeout_s)
         self._clock_at: float | None = None
         if drive_clock:
-            self._admin("post", "/_mock/clock", {"scale": 0})
+            self.admin.set_scale(0)
 
     def send(self, api_key: str, events: list[dict[str, Any]]) -> SinkResponse:
         self._sync_clock()
@@ -64,34 +67,27 @@ class HttpSink:
 
     # -- control of our own mock -----------------------------------------------------------------
     def add_key(self, key: str, expires_at: float | None = None) -> None:
-        expires_ms = None if expires_at is None else expires_at * 1000.0
-        self._admin("post", "/_mock/keys", {"key": key, "expires_at": expires_ms})
+        """Accept ``key`` until ``expires_at`` (seconds on the mock clock) when given."""
+        self.admin.add_key(key, None if expires_at is None else expires_at * 1000.0)
 
     def add_fault(self, fault: dict[str, Any]) -> None:
-        self._admin("post", "/_mock/faults", fault)
+        self.admin.add_faults([fault])
 
     def clear_faults(self) -> None:
-        self._admin("delete", "/_mock/faults", None)
+        self.admin.clear_faults()
 
     def reset(self) -> None:
         """Forget everything the mock holds (journal, windows, faults)."""
-        self._admin("post", "/_mock/reset", {})
+        self.admin.reset_everything()
 
     def deduplicated(self) -> int:
-        return int(self._admin("get", "/_mock/stats", None)["outcomes"]["deduplicated"])
+        return int(self.admin.stats()["outcomes"]["deduplicated"])
 
     def ingested(self) -> int:
-        return int(self._admin("get", "/_mock/stats", None)["outcomes"]["ingested"])
+        return int(self.admin.stats()["outcomes"]["ingested"])
 
     def _sync_clock(self) -> None:
         now = self.clock.now()
         if self.drive_clock and now != self._clock_at:
-            self._admin("post", "/_mock/clock", {"set": now * 1000.0})
+            self.admin.set_clock(now * 1000.0)
             self._clock_at = now
-
-    def _admin(self, method: str, path: str, body: dict[str, Any] | None) -> Any:
-        response = self.session.request(
-            method, self.base_url + path, json=body, timeout=self.timeout_s
-        )
-        response.raise_for_status()
-        return response.json()

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from mocks.http_sink import HttpSink
+from clients.http_sink import HttpSink
 from simulator.clock import ManualClock
 from simulator.connector import Strategy
 from simulator.connector.scenarios import SCENARIOS, simulate
