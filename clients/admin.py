@@ -20,7 +20,7 @@ Every failure raises ``MockAdminError`` (``status`` 0 when the mock could not be
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 from urllib.parse import quote
@@ -28,12 +28,14 @@ from urllib.parse import quote
 import requests
 
 from clients.braze_admin import BrazeAdmin
+from clients.sse import sse_messages
 from clients.transport import MockAdminError, Transport
 
 PAGE_SIZE = 10_000  # the mock's largest page (mocks/admin.py MAX_LIMIT)
 TIMEOUT_S = 60.0
 REQUEST_TIMEOUT = 408  # /_mock/wait's answer when the count was not reached in time
 NOT_FOUND = 404
+STREAM_SILENCE_S = 5.0  # the stream writes at least once a second; this long silent = gone
 
 
 class ClockState(NamedTuple):
@@ -121,6 +123,24 @@ class MockAdmin:
         """The key's request log (time, endpoint, status, event count, body), every page."""
         params = {"api_key": self._key(api_key)}
         return list(self.http.pages("/_mock/requests", "requests", params, self.page_size))
+
+    def stream(
+        self,
+        *,
+        api_key: str | None = None,
+        since: int | None = None,
+        topics: str | None = None,
+        max_s: float | None = None,
+        **filters: str,
+    ) -> Generator[tuple[str, Any], None, None]:
+        """Follow ``GET /_mock/stream``: ``(event, data)`` messages (``entries``, ``requests``,
+        ``stats``, ``end``) as they come, for ``max_s`` seconds at most. ``since`` (a journal
+        seq) replays the entries after it; ``topics`` like ``"entries,stats"``. Close the
+        iterator (``contextlib.closing``) when leaving it early: it holds a server thread."""
+        params: dict[str, Any] = {**filters, "api_key": self._key(api_key), "since": since}
+        params |= {"topics": topics, "max_s": max_s}
+        lines = self.http.lines("/_mock/stream", params, read_timeout_s=STREAM_SILENCE_S)
+        return sse_messages(lines)
 
     def reset(self, api_key: str | None = None) -> None:
         """Forget the key's journal, windows and counters (other keys are untouched)."""

@@ -64,10 +64,7 @@ class Transport:
                 timeout=self.timeout_s + extra_timeout_s,
             )
         except requests.RequestException as exc:
-            raise MockAdminError(
-                f"{method} {url}: cannot reach the mock ({type(exc).__name__})",
-                status=NO_ANSWER,
-            ) from exc
+            raise _unreachable(method, url, exc) from exc
         parsed = _parsed(response)
         if response.status_code not in ok:
             raise MockAdminError(
@@ -101,9 +98,41 @@ class Transport:
                 return
             query["cursor"] = cursor
 
+    def lines(self, path: str, params: dict[str, Any], *, read_timeout_s: float) -> Iterator[str]:
+        """The lines of a streamed answer (``GET``), as they arrive; the connection closes when
+        the iterator ends or is closed."""
+        url = self.base_url + path
+        try:
+            response = self.session.get(
+                url,
+                params=_present(params),
+                headers=self.headers,
+                stream=True,
+                timeout=(self.timeout_s, read_timeout_s),
+            )
+        except requests.RequestException as exc:
+            raise _unreachable("GET", url, exc) from exc
+        with response:
+            if response.status_code != 200:
+                raise MockAdminError(
+                    f"GET {url}: HTTP {response.status_code} {response.text[:300]}",
+                    status=response.status_code,
+                    body=_parsed(response),
+                )
+            try:
+                yield from (str(line) for line in response.iter_lines(decode_unicode=True))
+            except requests.RequestException as exc:
+                raise _unreachable("GET", url, exc) from exc
+
     def close(self) -> None:
         if self.owns_session:
             self.session.close()
+
+
+def _unreachable(method: str, url: str, exc: Exception) -> MockAdminError:
+    return MockAdminError(
+        f"{method} {url}: cannot reach the mock ({type(exc).__name__})", status=NO_ANSWER
+    )
 
 
 def _present(params: dict[str, Any] | None) -> dict[str, Any] | None:

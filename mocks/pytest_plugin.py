@@ -17,10 +17,10 @@ unaffected).
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from contextlib import closing
 from typing import Any
 
 import pytest
@@ -60,19 +60,11 @@ class AmplitudeMock:
         """Follow ``/_mock/stream`` (this key's journal from its first entry on, ``filters`` as
         its query: ``outcome="throttled"``...) until ``count`` entries arrived; returns them.
         AssertionError when fewer arrive within ``timeout_s``."""
-        params: dict[str, str | float] = {
-            "api_key": self.api_key, "since": 0, "topics": "entries", "max_s": timeout_s,
-            **filters,
-        }  # fmt: skip
         seen: list[dict[str, Any]] = []
         deadline = time.monotonic() + timeout_s
-        with self._http.get(
-            f"{self.url}/_mock/stream", params=params, stream=True, timeout=(10, 5)
-        ) as response:
-            if response.status_code != 200:
-                raise AssertionError(f"/_mock/stream: {response.status_code} {response.text}")
-            lines = (str(line) for line in response.iter_lines(decode_unicode=True))
-            for event, data in sse_messages(lines):
+        messages = self.admin.stream(since=0, topics="entries", max_s=timeout_s, **filters)
+        with closing(messages):
+            for event, data in messages:
                 if event == "entries":
                     seen.extend(data)
                 if len(seen) >= count:
@@ -102,21 +94,6 @@ class AmplitudeMock:
 
     def reset(self) -> None:
         self.admin.reset()
-
-
-def sse_messages(lines: Iterable[str]) -> Iterator[tuple[str, Any]]:
-    """``(event, parsed JSON data)`` of each Server-Sent Events message in ``lines``
-    (comments and ``retry:`` lines skipped)."""
-    event, data = "message", list[str]()
-    for line in lines:
-        if not line:
-            if data:
-                yield event, json.loads("\n".join(data))
-            event, data = "message", []
-        elif line.startswith("event:"):
-            event = line[6:].strip()
-        elif line.startswith("data:"):
-            data.append(line[5:].lstrip())
 
 
 @pytest.fixture(scope="session")

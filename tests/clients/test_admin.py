@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from contextlib import closing
 
 import pytest
 import requests
@@ -177,3 +178,17 @@ def test_amplitude_cohort_routes(admin):
     assert admin.secret_keys()[admin.api_key] == "secret-1"
     made = admin.define_cohort("Players", {"type": "did_event", "event_type": "Played", "days": 1})
     assert made["id"]
+
+
+def test_stream_follows_the_keys_journal_from_a_seq(admin):
+    send(admin, 3)
+    messages = admin.stream(since=0, topics="entries", max_s=5)
+    with closing(messages):
+        entries = next(data for event, data in messages if event == "entries")
+    assert [e["insert_id"] for e in entries] == ["i0", "i1", "i2"]
+
+
+def test_stream_refusal_raises_with_the_status(admin):
+    with pytest.raises(MockAdminError) as caught:
+        next(admin.stream(topics="nonsense"))
+    assert caught.value.status == 400

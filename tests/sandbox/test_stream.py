@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from clients.sse import sse_messages
 from mocks.app import create_app
-from mocks.pytest_plugin import sse_messages
 from mocks.server import Server
 from simulator.clock import ControllableClock, ManualClock
 from tests.conftest import T0
