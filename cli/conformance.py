@@ -27,6 +27,7 @@ from typing import Any
 
 import orjson
 
+from cli.conformance_export import download, is_url
 from cli.errors import CliError
 from cli.inputs import check_inputs, read
 
@@ -48,7 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         metavar="FILE",
         help="what Amplitude received: JSONL events, /2/httpapi bodies or mock journal "
-        "entries, .gz, or Export API .zip files",
+        "entries, .gz, Export API .zip files, or a served mock's URL (read through its Export "
+        "API; needs --api-key and --secret-key)",
     )
     source.add_argument(
         "--mock",
@@ -56,7 +58,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="read a live mock's journal and request log (enables the behaviour rules), "
         "e.g. http://127.0.0.1:8080",
     )
-    parser.add_argument("--api-key", metavar="K", help="with --mock: the API key (tenant) to read")
+    parser.add_argument(
+        "--api-key", metavar="K", help="with --mock or a --received URL: the API key to read"
+    )
+    parser.add_argument(
+        "--secret-key", metavar="S", help="with a --received URL: the project's secret key"
+    )
     parser.add_argument(
         "--profile",
         choices=("page", "glossary"),
@@ -165,7 +172,11 @@ def run(args: argparse.Namespace) -> int:
     if args.mock is not None and not args.api_key:
         raise CliError("--mock needs --api-key (the tenant whose journal to read)")
     produced = check_inputs(args.produced)
-    received = check_inputs(args.received) if args.mock is None else []
+    urls = [item for item in args.received or [] if is_url(item)]
+    if urls and not (args.api_key and args.secret_key):
+        raise CliError("a --received URL needs --api-key and --secret-key (Export API auth)")
+    files = [item for item in args.received or [] if not is_url(item)]
+    received = check_inputs(files) if files else []
     if "-" in produced and "-" in received:
         raise CliError("only one of --produced and --received can read stdin")
     tally = Tally(args.examples)
@@ -174,6 +185,11 @@ def run(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         produced = _spool_stdin(produced, stack)
         received = _spool_stdin(received, stack)
+        if urls:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            for n, url in enumerate(urls):
+                archive = download(url, args.api_key, args.secret_key, folder / str(n))
+                received += [str(archive)] if archive is not None else []
         check = stack.enter_context(ContentCheck(args.profile, memory=int(args.memory * 2**20)))
         if args.mock is None:
             result = check.run(lambda: _produced(produced), lambda: _received(received), tally)

@@ -12,6 +12,7 @@ import gc
 import logging
 import sys
 
+from cli.durations import duration
 from cli.errors import CliError
 
 YOUNG_GC_THRESHOLD = 20_000  # allocations between young collections in the served process
@@ -36,6 +37,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-events", type=int, help="journal size; oldest dropped (default 1000000)"
+    )
+    parser.add_argument(
+        "--export-delay",
+        type=duration,
+        metavar="DURATION",
+        help="Export API: events become exportable this long after arrival (default 0; "
+        "Amplitude's doc says within 2h: --export-delay 2h)",
     )
     parser.add_argument("--threads", type=int, default=16, help="server threads (default 16)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the probabilistic faults")
@@ -107,6 +115,10 @@ def limits_from(args: argparse.Namespace) -> dict[str, object]:
         overrides["daily_quota"] = args.daily_quota or None
     if args.max_events is not None:
         overrides["max_journal"] = args.max_events
+    if args.export_delay is not None:
+        if args.export_delay < 0:
+            raise CliError("--export-delay must be >= 0")
+        overrides["export_delay_s"] = args.export_delay
     return overrides
 
 

@@ -47,13 +47,13 @@ def _api() -> CohortApi:
     return cohort_api_of(current_app)
 
 
-def _respond(result: ApiResult) -> Response:
+def respond(result: ApiResult) -> Response:
     if result.text is not None:
         return Response(result.text, status=result.status, mimetype=result.mimetype)
     return Response(orjson.dumps(result.body), status=result.status, mimetype=result.mimetype)
 
 
-def _basic() -> str | None:
+def basic_project() -> str | None:
     """The project of a valid Basic pair, else None."""
     auth = request.authorization
     if auth is None or auth.type != "basic":
@@ -70,8 +70,8 @@ def _json() -> Any:
 
 
 def _with_project(call: Any) -> Response:
-    project = _basic()
-    return _respond(forbidden() if project is None else call(project))
+    project = basic_project()
+    return respond(forbidden() if project is None else call(project))
 
 
 @bp.get("/api/3/cohorts")
@@ -107,23 +107,23 @@ def membership() -> Response:
 
 @bp.get("/v1/userprofile")
 def profile() -> Response:
-    return _respond(user_profile(_api(), request.headers.get("Authorization"), request.args))
+    return respond(user_profile(_api(), request.headers.get("Authorization"), request.args))
 
 
 @admin_bp.post("/cohorts")
 def define() -> Response:
     body = _json()
     if not isinstance(body, dict):
-        return _respond(api_error(400, "the body must be a JSON object"))
+        return respond(api_error(400, "the body must be a JSON object"))
     api_key, name = body.get("api_key"), body.get("name")
     if not isinstance(api_key, str) or not api_key or not isinstance(name, str) or not name:
-        return _respond(api_error(400, "api_key and name must be non-empty strings"))
-    return _respond(_api().define(api_key, name, body.get("rule")))
+        return respond(api_error(400, "api_key and name must be non-empty strings"))
+    return respond(_api().define(api_key, name, body.get("rule")))
 
 
 @admin_bp.get("/secrets")
 def secrets() -> Response:
-    return _respond(ApiResult(200, {"secret_keys": _api().secret_keys}))
+    return respond(ApiResult(200, {"secret_keys": _api().secret_keys}))
 
 
 @admin_bp.post("/secrets")
@@ -132,6 +132,6 @@ def add_secret() -> Response:
     api_key = body.get("api_key") if isinstance(body, dict) else None
     secret = body.get("secret_key") if isinstance(body, dict) else None
     if not isinstance(api_key, str) or not api_key or not isinstance(secret, str) or not secret:
-        return _respond(api_error(400, "api_key and secret_key must be non-empty strings"))
+        return respond(api_error(400, "api_key and secret_key must be non-empty strings"))
     _api().add_secret(api_key, secret)
-    return _respond(ApiResult(201, {"secret_keys": _api().secret_keys}))
+    return respond(ApiResult(201, {"secret_keys": _api().secret_keys}))

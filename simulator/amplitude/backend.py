@@ -19,6 +19,7 @@ from simulator.amplitude import errors, journal, throttle
 from simulator.amplitude.cohorts import ProjectCohorts
 from simulator.amplitude.dedupe import Dedupe
 from simulator.amplitude.errors import UploadResult
+from simulator.amplitude.export import Ingested
 from simulator.amplitude.faults import Fault, FaultRequest, Faults
 from simulator.amplitude.identify import Properties
 from simulator.amplitude.journal import Journal, Page, Request
@@ -342,6 +343,17 @@ class AmplitudeModel:
         with self.lock:
             clean = {k: v for k, v in filters.items() if v is not None}
             return self.journal.count(clean)[0]
+
+    def ingested(self, api_key: str) -> list[Ingested]:
+        """This project's ingested events received at least ``export_delay_s`` ago (Export API)."""
+        with self.lock:
+            until_ms = (self.clock.now() - self.limits.export_delay_s) * 1000
+            rows = self.journal.entries
+            return [
+                Ingested(row[3], row[0], orjson.loads(row[6]))
+                for row in rows
+                if row[1] == api_key and row[4] == journal.INGESTED and row[3] <= until_ms
+            ]
 
     def user_properties(
         self, api_key: str, *, user_id: str | None = None, device_id: str | None = None

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.amplitude import journal
 from simulator.amplitude.cohorts import Cohort, Download, Person, ProjectCohorts, parse_rule
+from simulator.amplitude.export import app_number
 
 if TYPE_CHECKING:
     from simulator.amplitude.backend import AmplitudeModel
@@ -160,7 +161,7 @@ class CohortApi:
         now_s = int(self.model.clock.now())
         definition = cohort.rule.to_dict() if cohort.rule else {"type": "uploaded"}
         return {
-            "appId": _app_id(api_key),
+            "appId": app_number(api_key),
             "archived": False,
             "definition": definition,
             "description": cohort.description,
@@ -317,10 +318,6 @@ def _status(download: Download) -> ApiResult:
 
 def _cell(value: Any) -> str:
     return "" if value is None else str(value)
-
-
-def _app_id(api_key: str) -> int:
-    return 100_000 + sum(api_key.encode()) % 900_000
 
 
 def _resolve(state: ProjectCohorts, kind: str, ids: list[Any]) -> tuple[list[str], list[str]]:

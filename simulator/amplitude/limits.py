@@ -64,6 +64,9 @@ class Limits:
     groupidentify_needs_id: bool = False
     # §12.6: whether a deduplicated event counts in events_ingested is unknown; configurable.
     count_duplicates_as_ingested: bool = True
+    # Export API [EXP]: data can be exported "within 2 hours" of arrival; the mock's default is
+    # at once (``serve --export-delay 2h`` follows the doc). Seconds on the model clock.
+    export_delay_s: float = 0.0
     # Bounds on what the model keeps (a long soak never runs out of memory).
     max_journal: int = 1_000_000
     max_request_log: int = 100_000

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -76,3 +78,30 @@ def test_port_in_use_is_a_one_line_error(serve, capsys):
     port = url.rsplit(":", 1)[1]
     assert main(["serve", "--port", port]) == 2
     assert "cannot listen" in capsys.readouterr().err
+
+
+def test_export_delay_holds_events_back_until_the_delay_has_passed():
+    """`serve --export-delay 2h` follows [EXP] ("exportable within 2 hours")."""
+    from cli.serve import add_arguments, limits_from
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    overrides = limits_from(parser.parse_args(["--export-delay", "2h"]))
+    assert overrides == {"export_delay_s": 7200.0}
+    from mocks.app import create_app
+    from mocks.server import Server
+
+    with Server(create_app({"LIMITS": overrides})).start() as server:
+        body = {"api_key": "key-00001", "events": [{"event_type": "e", "device_id": "dev-0001"}]}
+        requests.post(f"{server.url}/2/httpapi", json=body, timeout=10)
+        now = requests.get(f"{server.url}/_mock/clock", timeout=10).json()["now_ms"]
+        hour = datetime.fromtimestamp(now / 1000, UTC).strftime("%Y%m%dT%H")
+        params = {"start": hour, "end": hour}
+
+        def export() -> int:
+            return requests.get(f"{server.url}/api/2/export", params=params,
+                                auth=("key-00001", "s"), timeout=10).status_code  # fmt: skip
+
+        assert export() == 404
+        requests.post(f"{server.url}/_mock/clock", json={"advance_s": 7200}, timeout=10)
+        assert export() == 200
