@@ -18,23 +18,27 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from typing import Any
 
+from cli.durations import positive_duration
 from cli.errors import CliError
 
 HELP = "run a cohort sync end to end over HTTP (Amplitude mock -> sync -> Braze mock) and report"
 START_S = 1_700_000_000.0  # the served mock's clock starts here (2023-11-14T22:13:20Z)
 ACTIVITY_S = 3600.0
-UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from simulator.cohorts import SCHEDULES
 
     parser.add_argument("--schedule", choices=list(SCHEDULES), default="hourly")
-    parser.add_argument("--duration", default="3d", help="simulated time, e.g. 90m, 12h, 3d")
+    parser.add_argument(
+        "--duration",
+        type=positive_duration,
+        default="3d",
+        help="simulated time, e.g. 90m, 12h, 3d, 1d12h (a bare number is seconds)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--users", type=int, default=200, help="users known to both systems")
     parser.add_argument("--buy-rate", type=float, default=0.05, help="purchase chance per hour")
@@ -46,15 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--client-secret", help="Braze client_secret (default: derived)")
 
 
-def parse_duration(text: str) -> float:
-    found = re.fullmatch(r"(\d+(?:\.\d+)?)([smhd])", text.strip())
-    if found is None or float(found.group(1)) <= 0:
-        raise CliError(f"--duration must look like 90m, 12h or 3d (got {text!r})")
-    return float(found.group(1)) * UNITS[found.group(2)]
-
-
 def run(args: argparse.Namespace) -> int:
-    duration = parse_duration(args.duration)
+    duration = args.duration
     if args.users < 1 or not 0 <= args.buy_rate <= 1:
         raise CliError("--users must be >= 1 and --buy-rate within [0, 1]")
     if args.url:
@@ -85,12 +82,15 @@ def _scenario(args: argparse.Namespace, url: str, duration: float) -> dict[str, 
 
 
 def _report(args: argparse.Namespace, report: dict[str, Any]) -> int:
+    from simulator.durations import format_duration
+
     if args.json:
         print(json.dumps(report, indent=2))
     else:
         totals = report["totals"]
         lines = [
-            f"cohort {report['cohort_id']} synced {report['schedule']} for {args.duration} "
+            f"cohort {report['cohort_id']} synced {report['schedule']} for "
+            f"{format_duration(args.duration)} "
             f"(seed {args.seed})",
             f"runs: {totals['runs']} ({totals['runs_failed']} failed), "
             f"requests to Braze: {totals['requests']}",

@@ -30,6 +30,7 @@ import orjson
 from cli.conformance_export import download, is_url
 from cli.errors import CliError
 from cli.inputs import check_inputs, read
+from cli.outputs import check_outputs, write_text
 
 RECEIVED_SUFFIXES = (".jsonl", ".ndjson", ".json", ".gz", ".zip")  # files taken from a folder
 HELP = "grade a connector's output (and, with --mock, its behaviour) against the reference"
@@ -179,6 +180,7 @@ def run(args: argparse.Namespace) -> int:
     received = check_inputs(files) if files else []
     if "-" in produced and "-" in received:
         raise CliError("only one of --produced and --received can read stdin")
+    check_outputs(files=[args.junit, args.html], inputs=[*produced, *received])
     tally = Tally(args.examples)
     extra: dict[str, Any] = {}
     not_evaluated = {"behaviour": NEEDS_REQUEST_LOG}
@@ -216,19 +218,12 @@ def _write_outputs(report: Any, args: argparse.Namespace) -> None:
     from simulator.conformance.render import html_page, junit, terminal
 
     if args.junit:
-        _write(args.junit, junit(report))
+        write_text(args.junit, junit(report))
     if args.html:
-        _write(args.html, html_page(report))
+        write_text(args.html, html_page(report))
     if args.json:
         sys.stderr.write(terminal(report))
         sys.stdout.buffer.write(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2) + b"\n")
         sys.stdout.flush()
     else:
         sys.stdout.write(terminal(report))
-
-
-def _write(path: str, text: str) -> None:
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"{path}: cannot write ({exc.strerror})") from exc

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
@@ -20,7 +19,9 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
 
+from cli.durations import positive_duration
 from cli.errors import CliError
+from cli.outputs import STDIO, add_force_argument, check_outputs, whole_file, whole_folder
 
 if TYPE_CHECKING:
     from simulator.generator.provider import Identity
@@ -29,7 +30,6 @@ HELP = "generate seeded Currents events (JSON Lines or Avro files)"
 DEFAULT_START = "2024-01-01T00:00:00Z"  # fixed, so runs repeat; never the wall clock
 FORMATS = ("flat", "http", "avro")
 FILE_EVENTS = 15_000  # Braze writes a storage file every 15,000 events (or 5 minutes)
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _CHUNK = 512  # lines per write: ~400 KB, which stays in a core's cache
 T = TypeVar("T")
 
@@ -49,11 +49,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ISO",
         help=f"window start (default {DEFAULT_START})",
     )
-    a("--duration", default=None, metavar="DUR",
-      help="window length, e.g. 90s, 30m, 1h, 1d (default: the mix's, 1h; quota: 1d)")  # fmt: skip
+    a("--duration", default=None, type=positive_duration, metavar="DUR",
+      help="window length, e.g. 90s, 30m, 1h30m, 1d; a bare number is seconds "
+      "(default: the mix's, 1h; quota: 1d)")  # fmt: skip
     a("--identified", default=None, metavar="SHARE", help="share of identified users (0.8)")
     a("--anonymous", default=None, metavar="SHARE", help="share of device-only users (0.15)")
     a("--no-ids", default=None, metavar="SHARE", help="share of users with neither id (0.05)")
+    add_force_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,8 +69,12 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"unknown --mix {args.mix!r} (have: {', '.join(MIXES)})")
     if args.format == "avro" and args.out == "-":
         raise CliError("--format avro writes a folder: give it with --out DIR")
+    if args.format == "avro":
+        check_outputs(folders=[args.out], force=args.force)
+    else:
+        check_outputs(files=[args.out])
     start = _instant(args.start)
-    duration = None if args.duration is None else _duration(args.duration)
+    duration = args.duration
     identity = cast("dict[Identity, float] | None", _identity(args))
     _warn_if_too_small(args.mix, n, duration)
     options = {"seed": seed, "start": start, "duration": duration, "mix": args.mix}
@@ -77,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     events = _progress(generate(n, **options, identity=identity), n)
     if args.format == "avro":
-        _write_avro(events, Path(args.out), seed)
+        with whole_folder(args.out, force=args.force) as folder:
+            _write_avro(events, folder, seed)
     else:
         write_lines(_http_lines(events), args.out)
     return 0
@@ -103,13 +110,6 @@ def _instant(text: str) -> float:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()
-
-
-def _duration(text: str) -> float:
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)([smhd]?)", text.strip())
-    if not match or float(match[1]) <= 0:
-        raise CliError(f"--duration needs a positive length like 90s, 30m, 1h or 1d, not {text!r}")
-    return float(match[1]) * _UNITS[match[2] or "s"]
 
 
 def _identity(args: argparse.Namespace) -> dict[str, float] | None:
@@ -170,7 +170,7 @@ def write_lines(lines: Iterable[str], out: str) -> None:
     lines = iter(lines)
     with ExitStack() as stack:
         sink: IO[bytes] = (
-            sys.stdout.buffer if out == "-" else stack.enter_context(_open(Path(out), "wb"))
+            sys.stdout.buffer if out == STDIO else stack.enter_context(whole_file(out))
         )
         while chunk := "\n".join(islice(lines, _CHUNK)):
             sink.write(chunk.encode())
@@ -187,12 +187,11 @@ def _http_lines(events: Iterable[dict[str, Any]]) -> Iterator[str]:
     return map(bytes.decode, map(orjson.dumps, map(flat_to_http, events)))
 
 
-def _open(path: Path, mode: str) -> IO[bytes]:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path.open(mode)
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror}") from None
+def _open(path: Path) -> IO[bytes]:
+    """A file of the staged Avro folder (inside ``whole_folder``'s staging, so folders of
+    event types and hours are made as they come)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.open("wb")
 
 
 class _AvroFiles:
@@ -228,7 +227,7 @@ class _AvroFiles:
 
         offset = self.offsets.get(event_type, 0)
         name = f"dataexport.prod-01.S3.integration.{self.integration}+0+{offset}.avro"
-        fo = _open(self.root / folder / name, "wb")
+        fo = _open(self.root / folder / name)
         marker = hashlib.sha256(f"{self.seed}:{event_type}:{offset}".encode()).digest()[:16]
         writer = Writer(fo, parse_schema(avro_schema(event_type)), sync_marker=marker)
         return writer, fo, folder, 0

@@ -6,10 +6,13 @@ Exit code: Locust's (0 when every threshold held, 1 when one broke); 2 for usage
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 from typing import Any
 
+from cli.durations import positive_duration
 from cli.errors import CliError
+from cli.outputs import add_force_argument, check_outputs, whole_folder
 
 HELP = "run a Locust load scenario headless against the mock (or --host) with thresholds"
 
@@ -24,7 +27,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="ci",
         help="ci: a smoke of seconds; full: minutes (make load)",
     )
-    parser.add_argument("--duration", type=int, metavar="SECONDS", help="wall-clock bound")
+    parser.add_argument(
+        "--duration",
+        type=positive_duration,
+        metavar="DUR",
+        help="wall-clock bound, e.g. 45s, 5m (a bare number is seconds; whole seconds, rounded up)",
+    )
     parser.add_argument("--users", type=int, help="connector partitions (Locust users)")
     parser.add_argument("--host", help="target URL (default: a mock started on 127.0.0.1)")
     parser.add_argument(
@@ -34,7 +42,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="Locust distributed mode: one master + N local worker processes",
     )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--reports", default="reports", help="report folder (default: reports)")
+    parser.add_argument(
+        "--reports",
+        default="reports",
+        help="report folder (default: reports), made if missing; one sub-folder per scenario",
+    )
+    add_force_argument(parser)
     parser.add_argument(
         "--print-config",
         action="store_true",
@@ -64,15 +77,29 @@ def run(args: argparse.Namespace) -> int:
     names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
     if args.print_config:
         return _print_config(names, args)
+    reports = _check_reports(Path(args.reports), names, args.force)
     worst = 0
     for name in names:
-        try:
-            code = execute(_run_of(name, args))
-        except ValueError as exc:
-            raise CliError(str(exc)) from None
-        print(f"load {name}: {'passed' if code == 0 else f'FAILED (exit {code})'}")
+        with whole_folder(reports / name, force=args.force) as folder:
+            try:
+                code = execute(_run_of(name, args, folder.parent))
+            except ValueError as exc:
+                raise CliError(str(exc)) from None
+        verdict = "passed" if code == 0 else f"FAILED (exit {code})"
+        print(f"load {name}: {verdict}; report in {reports / name}")
         worst = max(worst, code)
     return worst
+
+
+def _check_reports(reports: Path, names: list[str], force: bool) -> Path:
+    """The report folder (made when missing) after every scenario's sub-folder was checked:
+    a sub-folder that holds an earlier run's report is kept unless ``--force``."""
+    if not reports.is_dir():
+        check_outputs(folders=[reports])  # its parent exists, it is not a file
+        reports.mkdir()
+    else:
+        check_outputs(folders=[reports / name for name in names], force=force)
+    return reports
 
 
 def _print_config(names: list[str], args: argparse.Namespace) -> int:
@@ -91,7 +118,7 @@ def _print_config(names: list[str], args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_of(name: str, args: argparse.Namespace) -> Any:
+def _run_of(name: str, args: argparse.Namespace, reports: Path | None = None) -> Any:
     from load.runner import Run
 
     return Run(
@@ -99,9 +126,9 @@ def _run_of(name: str, args: argparse.Namespace) -> Any:
         args.size,
         args.host,
         args.users,
-        args.duration,
+        None if args.duration is None else math.ceil(args.duration),
         args.workers,
         args.seed,
-        Path(args.reports),
+        reports or Path(args.reports),
         args.threshold,
     )

@@ -15,8 +15,10 @@ import importlib.util
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import NoReturn
 
 from cli.errors import CliError
+from cli.outputs import take_not_written
 
 # Command name -> module. A module not present in this checkout is simply not offered.
 COMMANDS: dict[str, str] = {
@@ -32,6 +34,15 @@ COMMANDS: dict[str, str] = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line (``currents-sim: transform: argument ...``), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("currents-sim").strip()
+        where = f"{command}: " if command else ""
+        self.exit(2, f"currents-sim: {where}{message} (see {self.prog} --help)\n")
+
+
 def _available(names: Sequence[str]) -> dict[str, ModuleType]:
     found = {}
     for name in names:
@@ -44,7 +55,7 @@ def _available(names: Sequence[str]) -> dict[str, ModuleType]:
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser for every command, or for ``command`` alone (then only its module is
     imported; the full parser is still built for anything else, so help and errors list all)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="currents-sim",
         description="Braze Currents -> Amplitude: reference transformer, generator, mocks, "
         "connector simulator, load scenarios.",
@@ -62,19 +73,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
+    take_not_written()  # a fresh account of cut-short outputs for this run
     try:
         code: int = args.run_command(args)
     except CliError as exc:
-        print(f"currents-sim: {exc}", file=sys.stderr)
+        print(f"currents-sim: {exc}{_not_written()}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("currents-sim: interrupted", file=sys.stderr)
+        print(f"currents-sim: interrupted{_not_written()}", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): not an error worth a traceback.
         sys.stderr.close()
         return 0
     return code
+
+
+def _not_written() -> str:
+    names = take_not_written()
+    return f"; not written: {', '.join(names)}" if names else ""
 
 
 if __name__ == "__main__":

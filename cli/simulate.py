@@ -8,26 +8,25 @@ one object), and writes PNG charts with ``--plot DIR``.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from cli.durations import positive_duration
 from cli.errors import CliError
+from cli.outputs import add_force_argument, check_outputs, whole_folder
 
 HELP = "run a connector failure scenario in simulated time and report delays and losses"
 
-_UNITS = {"s": 1 / 3600, "m": 1 / 60, "h": 1.0, "d": 24.0}
 _STRATEGIES = ("braze", "per-device")
+_HOUR_S = 3600.0
 
 
 def hours(text: str) -> float:
-    """``60h``, ``90m``, ``2d``, ``3600s`` or a bare number of hours."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text)
-    if not match:
-        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (try 60h, 90m, 2d)")
-    return float(match.group(1)) * _UNITS[match.group(2) or "h"]
+    """A duration in the one grammar (``60h``, ``90m``, ``2d``; a bare number is seconds), in
+    the hours the scenarios count in."""
+    return positive_duration(text) / _HOUR_S
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,7 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="run only this retry strategy (default: both; braze's figures on top)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--plot", metavar="DIR", type=Path, help="write PNG charts into DIR")
+    parser.add_argument("--plot", metavar="DIR", help="write PNG charts into the folder DIR")
+    add_force_argument(parser)
     parser.add_argument("--outage", type=hours, help="credential-expiry: outage (default 60h)")
     parser.add_argument("--horizon", type=hours, help="drop horizon after a failure (48h)")
     parser.add_argument("--events", type=int, help="events in the generated stream")
@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     if scenario is None:
         raise CliError(f"unknown scenario {args.scenario!r} (have: {', '.join(SCENARIOS)})")
     scenario = _override(scenario, args)
+    check_outputs(folders=[args.plot], force=args.force)
     strategies = (
         (Strategy(args.strategy),) if args.strategy else (Strategy.BRAZE, Strategy.PER_DEVICE)
     )
@@ -70,7 +71,9 @@ def run(args: argparse.Namespace) -> int:
     if args.plot:
         from cli.plots import write_plots
 
-        report["plots"] = [str(p) for p in write_plots(scenario.name, runs, args.plot)]
+        with whole_folder(args.plot, force=args.force) as folder:
+            names = [p.name for p in write_plots(scenario.name, runs, folder)]
+        report["plots"] = [str(Path(args.plot) / name) for name in names]
     if args.json:
         import orjson
 

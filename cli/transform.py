@@ -9,6 +9,7 @@ writes each one as JSON Lines.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections import Counter
 from typing import IO, Any
@@ -16,6 +17,7 @@ from typing import IO, Any
 import orjson
 
 from cli.inputs import check_inputs, read_all
+from cli.outputs import STDIO, check_outputs, whole_file
 from simulator.transform import MALFORMED, UNKNOWN_TYPE, Skipped, transform
 
 HELP = "transform Currents events (JSONL flat/http, .json, .avro, stdin) into Amplitude events"
@@ -34,44 +36,49 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 OUT_BUFFER = 1 << 20
 
 
-def _open(path: str | None) -> IO[bytes]:
-    return open(path, "wb", buffering=OUT_BUFFER) if path else sys.stdout.buffer
-
-
 def run(args: argparse.Namespace) -> int:
     inputs = check_inputs(args.inputs)
-    out, skipped_out = _open(args.out), (open(args.skipped, "wb") if args.skipped else None)  # noqa: SIM115
-    counts: Counter[str] = Counter()
-    bad_lines = transformed = 0
-    profile, write = args.profile, out.write  # looked up once: this loop runs per line
-    try:
-        for record in read_all(inputs):
-            if record.error is not None:
-                print(f"{record.source}:{record.line}: {record.error}", file=sys.stderr)
-                bad_lines += 1
-                continue
-            data: Any = record.data
-            result = transform(data, profile) if isinstance(data, dict) else None
-            if result is None:
-                print(f"{record.source}:{record.line}: not a JSON object", file=sys.stderr)
-                bad_lines += 1
-            elif isinstance(result, Skipped):
-                counts[result.code] += 1
-                _report_skip(record.source, record.line, result, skipped_out)
-            else:
-                transformed += 1
-                write(orjson.dumps(result.event, option=orjson.OPT_APPEND_NEWLINE))
-    finally:
-        counts["transformed"] = transformed
+    check_outputs(files=[args.out or STDIO, args.skipped], inputs=inputs)
+    with contextlib.ExitStack() as stack:
+        out = (
+            stack.enter_context(whole_file(args.out, buffering=OUT_BUFFER))
+            if args.out
+            else sys.stdout.buffer
+        )
+        skipped_out = stack.enter_context(whole_file(args.skipped)) if args.skipped else None
+        counts, bad_lines = _transform_all(inputs, args.profile, out, skipped_out)
         out.flush()
-        if args.out:
-            out.close()
-        if skipped_out:
-            skipped_out.close()
     _summary(counts, bad_lines)
     if bad_lines:
         return 2
     return 1 if any(counts[c] for c in FINDINGS) else 0
+
+
+def _transform_all(
+    inputs: list[str], profile: Any, out: IO[bytes], skipped_out: IO[bytes] | None
+) -> tuple[Counter[str], int]:
+    """Counts by outcome and the number of unreadable lines."""
+    counts: Counter[str] = Counter()
+    bad_lines = transformed = 0
+    write = out.write  # looked up once: this loop runs per line
+    for record in read_all(inputs):
+        if record.error is not None:
+            print(f"{record.source}:{record.line}: {record.error}", file=sys.stderr)
+            bad_lines += 1
+            continue
+        data: Any = record.data
+        result = transform(data, profile) if isinstance(data, dict) else None
+        if result is None:
+            print(f"{record.source}:{record.line}: not a JSON object", file=sys.stderr)
+            bad_lines += 1
+        elif isinstance(result, Skipped):
+            counts[result.code] += 1
+            _report_skip(record.source, record.line, result, skipped_out)
+        else:
+            transformed += 1
+            write(orjson.dumps(result.event, option=orjson.OPT_APPEND_NEWLINE))
+    counts["transformed"] = transformed
+    return counts, bad_lines
 
 
 def _report_skip(source: str, line: int, skip: Skipped, sink: IO[bytes] | None) -> None:

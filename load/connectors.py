@@ -13,7 +13,7 @@ from typing import Any
 
 from simulator.clock import ManualClock
 from simulator.connector import Connector, ConnectorConfig, RetryPolicy, Sink, Strategy
-from simulator.generator import MIXES, device_class, generate
+from simulator.generator import MIXES, NO_DEVICE, device_class, generate
 from simulator.generator.mixes import HotDevice, Mix
 from simulator.rng import derive
 
@@ -49,5 +49,5 @@ def connector(sink: Sink, clock: ManualClock, cfg: dict[str, Any], index: int) -
             policy=RetryPolicy(),
         ),
         rng=derive(cfg["seed"], f"connector-{index}"),
-        classify_device=lambda record: device_class(record.get("device_id")) or "no-device",
+        classify_device=lambda record: device_class(record.get("device_id")) or NO_DEVICE,
     )

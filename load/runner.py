@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -161,4 +162,12 @@ def execute(run: Run) -> int:
 
 def _locust(run: Run, scenario: Scenario, host: str, *, managed: bool) -> int:
     env = {**os.environ, ENV: json.dumps(config(run, scenario, host, managed))}
-    return subprocess.call(locust_command(run, scenario, host), env=env)
+    # Its own session: a Ctrl-C reaches only us, and we stop Locust (and its workers) quietly,
+    # instead of every process printing its own interruption.
+    proc = subprocess.Popen(locust_command(run, scenario, host), env=env, start_new_session=True)
+    try:
+        return proc.wait()
+    except BaseException:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from simulator.connector.report import percentile as _percentile
-from simulator.generator import device_class
+from simulator.generator import NO_DEVICE, device_class
 
 INGESTED, DEDUPLICATED, THROTTLED = "ingested", "deduplicated", "throttled"
 QUOTA_EXCEEDED, UNAUTHORIZED = "quota_exceeded", "unauthorized"
@@ -32,7 +32,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def entry_class(entry: Mapping[str, Any]) -> str:
     """The device class a journal entry is counted under (``no-device`` without a device)."""
-    return device_class(entry.get("device_id")) or "no-device"
+    return device_class(entry.get("device_id")) or NO_DEVICE
 
 
 def summarize(entries: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

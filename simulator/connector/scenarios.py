@@ -21,7 +21,7 @@ from simulator.connector.model import Action, Connector, ConnectorConfig, Strate
 from simulator.connector.report import summarize
 from simulator.connector.retry import RetryPolicy
 from simulator.connector.sink import ControlledSink, InProcessSink
-from simulator.generator import MIXES, Mix, device_class, generate
+from simulator.generator import MIXES, NO_DEVICE, Mix, device_class, generate
 from simulator.generator.mixes import HotDevice
 from simulator.rng import derive
 
@@ -29,7 +29,6 @@ HOUR = 3600.0
 START = 1_767_225_600.0  # 2026-01-01T00:00:00Z: every scenario starts here
 OLD_KEY = "currents-sim-expiring-key"
 NEW_KEY = "currents-sim-replacement-key"
-NO_DEVICE = "no_device"
 
 
 @dataclass(frozen=True, slots=True)

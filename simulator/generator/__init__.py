@@ -13,13 +13,14 @@ from typing import Any
 from faker import Faker
 
 from simulator.generator.mixes import MIXES, Mix
-from simulator.generator.provider import CurrentsProvider, Identity, device_class
+from simulator.generator.provider import NO_DEVICE, CurrentsProvider, Identity, device_class
 from simulator.generator.stream import DEFAULT_IDENTITY, event_lines, event_stream
 from simulator.rng import derive
 
 __all__ = [
     "DEFAULT_IDENTITY",
     "MIXES",
+    "NO_DEVICE",
     "CurrentsProvider",
     "Mix",
     "device_class",

@@ -119,6 +119,9 @@ CONTEXT_FIELDS = (
 )
 
 
+NO_DEVICE = "no-device"  # the class every report gives events without a device (one spelling)
+
+
 def device_class(device_id: str | None) -> str | None:
     """The class of a generated device, read from its id (``<class>-<uuid>``; bare UUID: normal).
 
