@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from load.thresholds import Breach, Threshold
 from load.truth import INGESTED, delay_s, entry_class
+from simulator.durations import axis_unit, describe_step, round_step
 
 
 def write(
@@ -81,6 +83,59 @@ def _fmt(value: Any) -> str:
     return "not measured" if value is None else str(value)
 
 
+BUCKETS = 60  # bars of a throughput chart, about
+
+
+@dataclass(frozen=True, slots=True)
+class Throughput:
+    """Events per bucket of mock time by outcome; every bucket listed (0 where none)."""
+
+    bucket_s: float
+    unit: str  # of xs: "seconds", "minutes", "hours" or "days" since the first entry
+    xs: list[float]  # bucket starts
+    counts: dict[str, list[int]]  # outcome -> count per bucket
+
+
+@dataclass(frozen=True, slots=True)
+class Delays:
+    """Delivery delay of each first ingestion, by device class."""
+
+    x_unit: str  # mock time since the first delivery
+    y_unit: str
+    points: dict[str, tuple[list[float], list[float]]]  # class -> (xs, ys)
+
+
+def throughput_series(entries: Iterable[Mapping[str, Any]]) -> Throughput:
+    rows = [(e["received_at"], e.get("outcome", "")) for e in entries if "received_at" in e]
+    if not rows:
+        return Throughput(1.0, "seconds", [], {})
+    start = min(t for t, _ in rows)
+    span_s = max(1.0, (max(t for t, _ in rows) - start) / 1000)
+    bucket_s = round_step(span_s / BUCKETS)
+    unit, unit_s = axis_unit(span_s)
+    n = int(span_s // bucket_s) + 1
+    counts: dict[str, list[int]] = defaultdict(lambda: [0] * n)
+    for t, outcome in rows:
+        counts[outcome][int((t - start) / 1000 // bucket_s)] += 1
+    xs = [i * bucket_s / unit_s for i in range(n)]
+    return Throughput(bucket_s, unit, xs, dict(sorted(counts.items())))
+
+
+def delay_series(entries: Iterable[Mapping[str, Any]]) -> Delays:
+    rows = [(e["received_at"], entry_class(e), delay_s(e)) for e in entries
+            if e.get("outcome") == INGESTED and delay_s(e) is not None]  # fmt: skip
+    if not rows:
+        return Delays("seconds", "seconds", {})
+    start = min(t for t, _, _ in rows)
+    x_unit, x_size = axis_unit((max(t for t, _, _ in rows) - start) / 1000)
+    y_unit, y_size = axis_unit(max(float(d or 0) for _, _, d in rows))
+    points: dict[str, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+    for t, cls, delay in sorted(rows, key=lambda r: (r[1], r[0])):
+        points[cls][0].append((t - start) / 1000 / x_size)
+        points[cls][1].append(float(delay or 0) / y_size)
+    return Delays(x_unit, y_unit, dict(points))
+
+
 def _pyplot() -> Any:
     import matplotlib
 
@@ -90,50 +145,57 @@ def _pyplot() -> Any:
     return plt
 
 
-def plot_delay(path: Path, scenario: str, entries: Iterable[Mapping[str, Any]]) -> None:
+def _legend_outside(ax: Any, **extra: Any) -> None:
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0, fontsize=8, **extra)
+
+
+def delay_figure(scenario: str, entries: Iterable[Mapping[str, Any]]) -> Any:
     plt = _pyplot()
-    series: dict[str, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
-    start = None
-    for entry in entries:
-        delay = delay_s(entry)
-        if entry.get("outcome") != INGESTED or delay is None:
-            continue
-        start = entry["received_at"] if start is None else min(start, entry["received_at"])
-        xs, ys = series[entry_class(entry)]
-        xs.append(entry["received_at"])
-        ys.append(delay)
-    fig, ax = plt.subplots(figsize=(9, 4.5))
-    for cls, (xs, ys) in sorted(series.items()):
-        ax.scatter([(x - (start or 0)) / 1000 for x in xs], ys, s=4, label=cls, alpha=0.6)
+    data = delay_series(entries)
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    for cls, (xs, ys) in data.points.items():
+        ax.scatter(xs, ys, s=4, label=cls, alpha=0.6)
     ax.set(
         title=f"{scenario}: delivery delay by device class",
-        xlabel="mock time since first delivery (s)",
-        ylabel="delay (s)",
+        xlabel=f"mock time since the first delivery ({data.x_unit})",
+        ylabel=f"delay ({data.y_unit})",
     )
-    if series:
-        ax.legend(markerscale=4)
+    ax.set_ylim(bottom=0)
+    if data.points:
+        _legend_outside(ax, markerscale=4, title="device class")
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    return fig
+
+
+def throughput_figure(scenario: str, entries: Iterable[Mapping[str, Any]]) -> Any:
+    plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
+    data = throughput_series(entries)
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    for outcome, counts in data.counts.items():
+        ax.step(data.xs, counts, where="post", label=outcome)
+    ax.set(
+        title=f"{scenario}: events by outcome over time",
+        xlabel=f"mock time since the first request ({data.unit})",
+        ylabel=f"events per {describe_step(data.bucket_s)} of mock time",
+    )
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if data.counts:
+        _legend_outside(ax, title="outcome")
+    fig.tight_layout()
+    return fig
+
+
+def plot_delay(path: Path, scenario: str, entries: Iterable[Mapping[str, Any]]) -> None:
+    _save(delay_figure(scenario, entries), path)
 
 
 def plot_throughput(path: Path, scenario: str, entries: Iterable[Mapping[str, Any]]) -> None:
-    plt = _pyplot()
-    rows = [(e["received_at"], e.get("outcome", "")) for e in entries if "received_at" in e]
-    fig, ax = plt.subplots(figsize=(9, 4.5))
-    if rows:
-        start = min(t for t, _ in rows)
-        span = max(1, max(t for t, _ in rows) - start)
-        bucket = max(1000, span // 60)  # ~60 bars, at least one second of mock time
-        counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        for t, outcome in rows:
-            counts[outcome][(t - start) // bucket] += 1
-        for outcome, per in sorted(counts.items()):
-            xs = sorted(per)
-            ax.plot([x * bucket / 1000 for x in xs], [per[x] for x in xs], label=outcome)
-        ax.legend()
-        ax.set_ylabel(f"events per {bucket / 1000:g} s of mock time")
-    ax.set(title=f"{scenario}: events by outcome over time", xlabel="mock time (s)")
-    fig.tight_layout()
+    _save(throughput_figure(scenario, entries), path)
+
+
+def _save(fig: Any, path: Path) -> None:
     fig.savefig(path, dpi=100)
-    plt.close(fig)
+    _pyplot().close(fig)

@@ -50,3 +50,42 @@ def format_duration(seconds: float) -> str:
         if count:
             out.append(f"{count}{unit}")
     return "".join(out) or "0s"
+
+
+# Units a time axis reads in, largest first: an axis spanning at least three of a unit counts
+# in it (a 72 h run in days, a 6 h outage in hours, a 45 s smoke in seconds).
+AXIS_UNITS: tuple[tuple[str, float], ...] = (
+    ("days", 86_400.0),
+    ("hours", 3_600.0),
+    ("minutes", 60.0),
+    ("seconds", 1.0),
+)
+# Round steps (seconds) for binning counts over time, so a label reads "per 15 minutes".
+ROUND_STEPS_S: tuple[float, ...] = (
+    1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
+)  # fmt: skip
+
+
+def axis_unit(span_s: float) -> tuple[str, float]:
+    """``(name, seconds)`` of the unit a time axis spanning ``span_s`` seconds reads best in."""
+    for name, size in AXIS_UNITS:
+        if span_s >= 3 * size:
+            return name, size
+    return AXIS_UNITS[-1]
+
+
+def round_step(seconds: float) -> float:
+    """The smallest round step of at least ``seconds`` (whole days beyond a day)."""
+    for step in ROUND_STEPS_S:
+        if step >= seconds:
+            return float(step)
+    return float(math.ceil(seconds / 86_400.0) * 86_400.0)
+
+
+def describe_step(seconds: float) -> str:
+    """``900`` -> ``15 minutes``, ``3600`` -> ``hour``, ``1`` -> ``second``, for axis labels."""
+    for name, size in AXIS_UNITS:
+        if seconds >= size and seconds % size == 0:
+            count = int(seconds // size)
+            return name[:-1] if count == 1 else f"{count} {name}"
+    return f"{seconds:g} seconds"
