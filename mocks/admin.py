@@ -9,7 +9,6 @@ Times are integer milliseconds on the mock clock. Errors are ``{"code": 400, "er
 
 from __future__ import annotations
 
-import time
 from importlib import resources
 from typing import Any
 
@@ -18,6 +17,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from mocks.app import json_response, model_of
 from simulator.amplitude import OUTCOMES, AmplitudeModel, Fault
 from simulator.amplitude.journal import FILTERS
+from simulator.clock import SettableClock
 
 bp = Blueprint("mock_admin", __name__, url_prefix="/_mock")
 MAX_LIMIT = 10_000
@@ -134,7 +134,9 @@ def reset() -> Response:
 
 
 def _clock_state(model: AmplitudeModel) -> dict[str, Any]:
-    return {"now_ms": int(model.clock.now() * 1000), "scale": getattr(model.clock, "scale", None)}
+    clock = model.clock
+    scale = clock.scale if isinstance(clock, SettableClock) else None
+    return {"now_ms": int(clock.now() * 1000), "scale": scale}
 
 
 @bp.route("/clock", methods=["GET", "POST"])
@@ -142,15 +144,15 @@ def clock() -> Response:
     model = _model()
     if request.method == "POST":
         body, clk = _json_body(), model.clock
+        if not isinstance(clk, SettableClock):
+            raise AdminError("this mock's clock cannot be changed")
         try:
             if "set" in body:
-                clk.set(_number(body["set"], "set") / 1000.0)  # type: ignore[attr-defined]
+                clk.set(_number(body["set"], "set") / 1000.0)
             if "advance_s" in body:
-                clk.advance(_number(body["advance_s"], "advance_s"))  # type: ignore[attr-defined]
+                clk.advance(_number(body["advance_s"], "advance_s"))
             if "scale" in body:
-                clk.set_scale(_number(body["scale"], "scale"))  # type: ignore[attr-defined]
-        except AttributeError:
-            raise AdminError("this mock's clock cannot be changed that way") from None
+                clk.set_scale(_number(body["scale"], "scale"))
         except ValueError as exc:
             raise AdminError(str(exc)) from None
         if not {"set", "advance_s", "scale"} & set(body):
@@ -185,10 +187,7 @@ def revoke_key(key: str) -> Response:
 
 @bp.get("/faults")
 def faults() -> Response:
-    model = _model()
-    with model.lock:
-        rules = [rule.to_dict() for rule in model.faults.rules]
-    return json_response({"faults": rules})
+    return json_response({"faults": _model().fault_rules()})
 
 
 @bp.post("/faults")
@@ -206,7 +205,7 @@ def add_faults() -> Response:
     model = _model()
     for fault in parsed:
         model.add_fault(fault)
-    return json_response({"faults": [f.to_dict() for f in model.faults.rules]}, 201)
+    return json_response({"faults": model.fault_rules()}, 201)
 
 
 @bp.delete("/faults")
@@ -248,16 +247,6 @@ def wait() -> Response:
     wanted = _int(body.get("count", 1), "count", low=0)
     timeout = min(_number(body.get("timeout_s", 10), "timeout_s"), MAX_WAIT_S)
     filters = {k: v for k, v in _filters(body).items() if v is not None}
-    model = _model()
-    deadline = time.monotonic() + timeout
-    with model.changed:
-        matched, last = model.journal.count(filters)
-        while matched < wanted:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            model.changed.wait(min(left, 0.5))
-            more, last = model.journal.count(filters, last)
-            matched += more
+    matched = _model().wait_for(wanted, filters, timeout)
     ok = matched >= wanted
     return json_response({"ok": ok, "matched": matched, "count": wanted}, 200 if ok else 408)

@@ -14,13 +14,30 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 class Clock(Protocol):
     """Anything that tells the time, in seconds since the epoch."""
 
     def now(self) -> float: ...
+
+
+@runtime_checkable
+class SettableClock(Protocol):
+    """A clock the served mock's ``/_mock/clock`` can move: set, advance and rescale
+    (``ControllableClock``). A clock without these is read-only through the admin API."""
+
+    @property
+    def scale(self) -> float: ...
+
+    def now(self) -> float: ...
+
+    def set(self, t: float) -> None: ...
+
+    def advance(self, seconds: float) -> None: ...
+
+    def set_scale(self, scale: float) -> None: ...
 
 
 def now_ms(clock: Clock) -> int:

@@ -372,6 +372,28 @@ class AmplitudeModel:
             found = backend.properties.group(group_type, group_value) if backend else None
             return dict(found) if found is not None else None
 
+    def wait_for(self, count: int, filters: dict[str, str], timeout_s: float) -> int:
+        """Block the calling thread until ``count`` journal entries match ``filters`` or
+        ``timeout_s`` (real seconds: a waiting request thread, not model time) pass; returns
+        how many matched. Woken by every change, it counts only entries newer than it saw."""
+        with self.changed:
+            matched, last = self.journal.count(filters)
+
+            def enough() -> bool:
+                nonlocal matched, last
+                more, last = self.journal.count(filters, last)
+                matched += more
+                return matched >= count
+
+            if matched < count:
+                self.changed.wait_for(enough, timeout_s)
+            return matched
+
+    def fault_rules(self) -> list[dict[str, Any]]:
+        """The active fault rules, first match first."""
+        with self.lock:
+            return [rule.to_dict() for rule in self.faults.rules]
+
     def add_fault(self, fault: Fault) -> None:
         with self.lock:
             self.faults.add(fault)

@@ -10,6 +10,8 @@ import orjson
 import pytest
 
 from mocks.app import create_app
+from simulator.clock import ManualClock
+from tests.conftest import T0
 from tests.mocks.conftest import event
 
 KEY = "key-0001"
@@ -162,3 +164,10 @@ def test_properties_set_by_identify(client):
     assert client.get(f"/_mock/properties?api_key={KEY}&user_id=nobody").status_code == 404
     assert client.get("/_mock/properties?user_id=user-0001").status_code == 400
     assert client.get(f"/_mock/properties?api_key={KEY}").status_code == 400
+
+
+def test_a_clock_that_cannot_be_set_is_read_only():
+    client = create_app(clock=ManualClock(T0)).test_client()
+    assert client.get("/_mock/clock").json == {"now_ms": int(T0 * 1000), "scale": None}
+    refused = client.post("/_mock/clock", json={"advance_s": 1})
+    assert refused.status_code == 400 and "cannot be changed" in refused.json["error"]

@@ -1,6 +1,6 @@
 import pytest
 
-from simulator.clock import ControllableClock, ManualClock, now_ms
+from simulator.clock import ControllableClock, ManualClock, SettableClock, now_ms
 
 
 def test_manual_clock_moves_only_when_told() -> None:
@@ -34,3 +34,8 @@ def test_controllable_clock_rescale_does_not_jump() -> None:
     assert clock.now() == 10.0
     clock.advance(60)
     assert clock.now() == 70.0
+
+
+def test_a_controllable_clock_is_settable_and_a_manual_one_is_not():
+    assert isinstance(ControllableClock(ManualClock(0.0)), SettableClock)
+    assert not isinstance(ManualClock(0.0), SettableClock)

@@ -263,3 +263,30 @@ def test_faults_can_target_one_key(model):
     model.add_fault(Fault(status=500, api_key="key-0002"))
     assert upload(model, [make_event(0)]).status == 200
     assert upload(model, [make_event(1)], key="key-0002").status == 500
+
+
+def test_wait_for_returns_at_once_when_enough_entries_match(model):
+    upload(model, [make_event(i) for i in range(3)])
+    assert model.wait_for(2, {"api_key": "key-0001"}, timeout_s=0) == 3
+
+
+def test_wait_for_gives_up_after_the_timeout_with_what_matched(model):
+    upload(model, [make_event(0)])
+    assert model.wait_for(5, {"event_type": "Played"}, timeout_s=0.05) == 1
+
+
+def test_wait_for_wakes_when_an_upload_brings_the_count(model):
+    import threading
+
+    later = threading.Timer(0.05, lambda: upload(model, [make_event(i) for i in range(2)]))
+    later.start()
+    try:
+        assert model.wait_for(2, {"api_key": "key-0001"}, timeout_s=30) == 2
+    finally:
+        later.join()
+
+
+def test_fault_rules_list_the_active_rules_in_order(model):
+    model.add_fault(Fault(status=503, count=1))
+    model.add_fault(Fault(drop=True, api_key="k"))
+    assert [(r["status"], r["drop"]) for r in model.fault_rules()] == [(503, False), (None, True)]
