@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "cohort-sync": "cli.cohort_sync",
     "conformance": "cli.conformance",
     "send": "cli.send",
+    "relay": "cli.relay",
 }
 
 

@@ -2,7 +2,18 @@
 
 from simulator.connector.credentials import CREDENTIALS_EXPIRED, RETRIES_EXHAUSTED, Horizons
 from simulator.connector.ledger import DELIVERED, DROPPED, QUEUED, SKIPPED, Entry, Ledger
-from simulator.connector.model import Action, Connector, ConnectorConfig, Strategy
+from simulator.connector.model import (
+    STRATEGIES,
+    Action,
+    Connector,
+    ConnectorConfig,
+    HoldThrottledEvents,
+    Strategy,
+    ThrottleStrategy,
+    Transformer,
+    WholeBatchBackoff,
+    throttled_indices,
+)
 from simulator.connector.retry import RULES, Reaction, RetryPolicy, classify
 from simulator.connector.sink import ControlledSink, InProcessSink, Sink, SinkResponse
 
@@ -14,11 +25,13 @@ __all__ = [
     "RETRIES_EXHAUSTED",
     "RULES",
     "SKIPPED",
+    "STRATEGIES",
     "Action",
     "Connector",
     "ConnectorConfig",
     "ControlledSink",
     "Entry",
+    "HoldThrottledEvents",
     "Horizons",
     "InProcessSink",
     "Ledger",
@@ -27,5 +40,9 @@ __all__ = [
     "Sink",
     "SinkResponse",
     "Strategy",
+    "ThrottleStrategy",
+    "Transformer",
+    "WholeBatchBackoff",
     "classify",
+    "throttled_indices",
 ]

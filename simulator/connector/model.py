@@ -27,6 +27,17 @@ Strategies (what differs is the reaction to a 429):
   order, batch by batch, until it is empty or the next 429 pauses it again for 30 s. A 429
   without ``throttled_events`` falls back to ``braze``.
 
+A strategy is an object (``ThrottleStrategy``): what the connector does with a 429 on the head
+batch. ``STRATEGIES`` maps the two names to theirs; ``ConnectorConfig.strategy`` takes a name or
+any object with an ``on_throttled(connector, batch, response, now)`` method, which acts through
+the connector's public moves (``backoff_head``, ``hold_throttled``, ``drop_head``). The
+transformer is pluggable too (``ConnectorConfig.transformer``): a connector under test with a
+different transform or a different 429 reaction is a few lines (``load``'s broken connectors).
+
+The loop is incremental so that the simulated ``run()`` and the wall-clock relay share it:
+``offer(record, now)`` produces one event, ``due()`` says when something is next due, and
+``step(now)`` does everything due at ``now`` (releases, closes a batch by age, sends).
+
 Both strategies treat every other answer alike: 5xx and unknown statuses back off the head batch
 (exponential, with jitter); invalid credentials halt sending and retry every 2–5 minutes; 400
 splits into single events and drops a lone rejected one; 413 splits in halves. Undelivered events
@@ -43,16 +54,16 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from simulator.clock import ManualClock
 from simulator.connector.batching import Batch, Batcher, Item
 from simulator.connector.credentials import Horizons
 from simulator.connector.ledger import Ledger
 from simulator.connector.retry import Reaction, RetryPolicy, classify
-from simulator.connector.sink import Sink
+from simulator.connector.sink import Sink, SinkResponse
 from simulator.currents.catalogue import Profile
-from simulator.transform import Skipped, transform
+from simulator.transform import Result, Skipped, transform
 
 REJECTED = "rejected"  # a lone event Amplitude answered 400 (or 413) for
 DEFAULT_CLASS = "all"
@@ -63,14 +74,26 @@ class Strategy(StrEnum):
     PER_DEVICE = "per-device"
 
 
+class ThrottleStrategy(Protocol):
+    """The reaction to a 429 on the head batch ``batch`` (``response`` is Amplitude's answer)."""
+
+    def on_throttled(
+        self, connector: Connector, batch: Batch, response: SinkResponse, now: float
+    ) -> None: ...
+
+
+Transformer = Callable[[dict[str, Any], Profile], Result]
+
+
 @dataclass(frozen=True, slots=True)
 class ConnectorConfig:
     api_key: str = "currents-sim-key"
     batch_size: int = 100
     batch_wait_s: float = 300.0
-    strategy: Strategy = Strategy.BRAZE
+    strategy: Strategy | ThrottleStrategy = Strategy.BRAZE
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     profile: Profile = "page"
+    transformer: Transformer = transform  # Currents record -> Amplitude event (or Skipped)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,13 +123,16 @@ class Connector:
         *,
         rng: random.Random | None = None,
         classify_device: Classifier = _default_class,
+        ledger: Ledger | None = None,
     ) -> None:
         self.sink, self.clock = sink, clock
         self.config = config or ConnectorConfig()
         self.api_key = self.config.api_key
         self.rng = rng or random.Random(0)
         self.classify_device = classify_device
-        self.ledger = Ledger()
+        self.ledger = Ledger() if ledger is None else ledger
+        strategy = self.config.strategy
+        self.strategy = STRATEGIES[strategy] if isinstance(strategy, Strategy) else strategy
         policy = self.config.policy
         self.horizons = Horizons(policy.credentials_horizon_s, policy.retry_horizon_s)
         self.batcher = Batcher(self.config.batch_size, self.config.batch_wait_s)
@@ -131,13 +157,7 @@ class Connector:
         todo = deque(sorted(actions, key=lambda a: a.at))
         end = math.inf if until is None else until
         while True:
-            t = min(
-                todo[0].at if todo else math.inf,
-                t_prod,
-                self.paused[0][0] if self.paused else math.inf,
-                self.batcher.deadline(),
-                self.blocked_until if self.queue else math.inf,
-            )
+            t = min(todo[0].at if todo else math.inf, t_prod, self.due())
             if t == math.inf or t > end:
                 break
             if t > self.clock.now():
@@ -146,16 +166,31 @@ class Connector:
             while todo and todo[0].at <= now:
                 todo.popleft().apply(self)
             while pending is not None and t_prod <= now:
-                self._produce(pending, now)
+                self.offer(pending, now)
                 pending = next(stream, None)
                 t_prod = math.inf if pending is None else self._time_of(pending)
-            self._release(now)
-            if self.batcher.deadline() <= now:
-                self._enqueue(self.batcher.close())
-            self._pump(now)
+            self.step(now)
         if until is not None and until > self.clock.now():
             self.clock.set(until)
         return self.ledger
+
+    def due(self) -> float:
+        """The next instant something is due (a pause ends, a batch ages, the head may be sent);
+        infinity when nothing is waiting."""
+        return min(
+            self.paused[0][0] if self.paused else math.inf,
+            self.batcher.deadline(),
+            self.blocked_until if self.queue else math.inf,
+        )
+
+    def step(self, now: float, *, max_requests: float = math.inf) -> None:
+        """Do what is due at ``now``: release ended pauses, close an aged batch, send from the
+        head of the queue (at most ``max_requests`` requests: a wall-clock caller sends one at a
+        time so that each request is stamped with the time it really went out)."""
+        self._release(now)
+        if self.batcher.deadline() <= now:
+            self._enqueue(self.batcher.close())
+        self._pump(now, max_requests)
 
     def _time_of(self, record: dict[str, Any]) -> float:
         t = record.get("time")
@@ -164,8 +199,9 @@ class Connector:
             return float(t)
         return now
 
-    def _produce(self, record: dict[str, Any], now: float) -> None:
-        result = transform(record, self.config.profile)
+    def offer(self, record: dict[str, Any], now: float) -> None:
+        """Produce one Currents event at ``now``: transform it, then batch it (or skip it)."""
+        result = self.config.transformer(record, self.config.profile)
         event_id = record.get("id")
         if not isinstance(event_id, str):
             event_id = f"#{len(self.ledger)}"
@@ -228,7 +264,7 @@ class Connector:
                 continue
             if rule.reaction is Reaction.THROTTLED:
                 self.horizons.retryable.record(now)
-                throttled = _indices(response.body, len(chunk))
+                throttled = throttled_indices(response.body, len(chunk))
                 back = [item for i, item in enumerate(chunk) if i in throttled] or chunk
                 part.extendleft(reversed(back))
                 rest = [item for i, item in enumerate(chunk) if throttled and i not in throttled]
@@ -240,15 +276,17 @@ class Connector:
         del self.pause_ends[key]
 
     # -- sending --------------------------------------------------------------------------------
-    def _pump(self, now: float) -> None:
-        """Send from the head of the queue until it is empty or blocked."""
-        while self.queue and self.blocked_until <= now:
+    def _pump(self, now: float, max_requests: float = math.inf) -> None:
+        """Send from the head of the queue until it is empty or blocked (or the budget is spent)."""
+        sent = 0
+        while self.queue and self.blocked_until <= now and sent < max_requests:
             batch = self.queue[0]
             batch.items = self._expire(batch.items, now)
             if not batch.items:
                 self.queue.popleft()
                 continue
             self._send(batch, now)
+            sent += 1
 
     def _expire(self, items: list[Item], now: float) -> list[Item]:
         """Drop (at their deadline) the items one horizon past their first failed attempt."""
@@ -270,7 +308,6 @@ class Connector:
         rule = classify(response.status, response.body)
         entries = [entry for entry, _ in items]
         self.ledger.attempt(entries, now, response.status, rule.reaction.value)
-        policy = self.config.policy
         match rule.reaction:
             case Reaction.DELIVERED:
                 for entry, _ in items:
@@ -278,7 +315,7 @@ class Connector:
                 self.queue.popleft()
             case Reaction.CREDENTIALS:
                 self.horizons.credentials.record(now)
-                self.blocked_until = now + policy.credentials_retry(self.rng)
+                self.blocked_until = now + self.config.policy.credentials_retry(self.rng)
             case Reaction.SPLIT_SINGLE | Reaction.SPLIT_HALF if len(items) == 1:
                 self.ledger.drop(items[0][0], now, f"{REJECTED}: {response.status} alone")
                 self.queue.popleft()
@@ -287,21 +324,35 @@ class Connector:
             case Reaction.SPLIT_HALF:
                 half = len(items) // 2
                 self._replace_head([Batch(items[:half]), Batch(items[half:])])
-            case Reaction.THROTTLED if self.config.strategy is Strategy.PER_DEVICE and (
-                throttled := _indices(response.body, len(items))
-            ):
+            case Reaction.THROTTLED:
                 self.horizons.retryable.record(now)
-                by_key: dict[str, list[Item]] = {}
-                for i in sorted(throttled):
-                    by_key.setdefault(_partition_key(items[i][1]), []).append(items[i])
-                for key, held in by_key.items():
-                    self._hold(key, held, now)
-                rest = [item for i, item in enumerate(items) if i not in throttled]
-                self._replace_head([Batch(rest)] if rest else [])
-            case _:  # 429 (braze), 5xx, anything else: back off the whole head batch
+                self.strategy.on_throttled(self, batch, response, now)
+            case _:  # 5xx, anything else: back off the whole head batch
                 self.horizons.retryable.record(now)
-                batch.retries += 1
-                self.blocked_until = now + policy.backoff(batch.retries, self.rng)
+                self.backoff_head(batch, now)
+
+    # -- the moves a throttle strategy makes (public: a strategy may live anywhere) -------------
+    def backoff_head(self, batch: Batch, now: float) -> None:
+        """Keep the head batch whole at the head and wait (exponential backoff with jitter)."""
+        batch.retries += 1
+        self.blocked_until = now + self.config.policy.backoff(batch.retries, self.rng)
+
+    def hold_throttled(self, throttled: set[int], now: float) -> None:
+        """Hold the head batch's ``throttled`` items in their devices' partitions for the hold
+        time; the rest of the batch stays at the head and goes again at once."""
+        items = self.queue[0].items
+        by_key: dict[str, list[Item]] = {}
+        for i in sorted(throttled):
+            by_key.setdefault(_partition_key(items[i][1]), []).append(items[i])
+        for key, held in by_key.items():
+            self._hold(key, held, now)
+        rest = [item for i, item in enumerate(items) if i not in throttled]
+        self._replace_head([Batch(rest)] if rest else [])
+
+    def drop_head(self, now: float, reason: str) -> None:
+        """Drop every event of the head batch for good with ``reason``."""
+        for entry, _ in self.queue.popleft().items:
+            self.ledger.drop(entry, now, reason)
 
     def _replace_head(self, batches: list[Batch]) -> None:
         self.queue.popleft()
@@ -317,12 +368,41 @@ class Connector:
         )
 
 
+class WholeBatchBackoff:
+    """``braze``: a throttled batch is retried whole at the head of the queue (head-of-line)."""
+
+    def on_throttled(
+        self, connector: Connector, batch: Batch, response: SinkResponse, now: float
+    ) -> None:
+        connector.backoff_head(batch, now)
+
+
+class HoldThrottledEvents:
+    """``per-device``: hold back only ``throttled_events`` for 30 s in their devices' partitions;
+    a 429 that lists none falls back to the whole-batch backoff."""
+
+    def on_throttled(
+        self, connector: Connector, batch: Batch, response: SinkResponse, now: float
+    ) -> None:
+        throttled = throttled_indices(response.body, len(batch.items))
+        if throttled:
+            connector.hold_throttled(throttled, now)
+        else:
+            connector.backoff_head(batch, now)
+
+
+STRATEGIES: dict[Strategy, ThrottleStrategy] = {
+    Strategy.BRAZE: WholeBatchBackoff(),
+    Strategy.PER_DEVICE: HoldThrottledEvents(),
+}
+
+
 def _partition_key(event: dict[str, Any]) -> str:
     device, user = event.get("device_id"), event.get("user_id")
     return f"d:{device}" if isinstance(device, str) else f"u:{user}"
 
 
-def _indices(body: dict[str, Any] | None, n: int) -> set[int]:
+def throttled_indices(body: dict[str, Any] | None, n: int) -> set[int]:
     """The valid ``throttled_events`` indices of a 429 body."""
     raw = body.get("throttled_events") if isinstance(body, dict) else None
     if not isinstance(raw, list):

@@ -1,0 +1,123 @@
+"""A relay assembled: receiver contract + outbox + delivery thread + Amplitude sink.
+
+``Service`` is what the HTTP app calls; ``open_service`` builds one from plain options, and is
+the public seam for variants: pass a ``ConnectorConfig`` whose ``transformer`` or ``strategy``
+differs (``simulator.connector.ThrottleStrategy``) and the rest of the relay stays the reference.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from clients.http_sink import HttpSink
+from relay.delivery import Delivery
+from relay.outbox import Outbox
+from simulator.clock import Clock, SystemClock
+from simulator.connector import ConnectorConfig, Sink, SinkResponse
+from simulator.connector.sink import NO_RESPONSE
+from simulator.relay import Answer, RelayEngine, parse_events, receive
+
+AMPLITUDE_PATH = "/2/httpapi"
+REQUEST_TIMEOUT_S = 30.0
+
+
+class AnsweringSink:
+    """A sink that answers every failure to get a response as ``NO_RESPONSE`` (status 0, which
+    the retry table treats like a 5xx) instead of raising into the delivery thread."""
+
+    def __init__(self, inner: Sink) -> None:
+        self.inner = inner
+
+    def send(self, api_key: str, events: list[dict[str, Any]]) -> SinkResponse:
+        try:
+            return self.inner.send(api_key, events)
+        except requests.RequestException:
+            return SinkResponse(NO_RESPONSE, None)
+
+
+def amplitude_sink(url: str, clock: Clock) -> Sink:
+    """``/2/httpapi`` of ``url``: a bare base URL gets Amplitude's path, a URL with a path is
+    used as it is (e.g. ``https://api.eu.amplitude.com/2/httpapi``)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    path = parts.path if parts.path not in ("", "/") else AMPLITUDE_PATH
+    base = f"{parts.scheme}://{parts.netloc}"
+    sink = HttpSink(base, clock, path=path, drive_clock=False, timeout_s=REQUEST_TIMEOUT_S)
+    return AnsweringSink(sink)
+
+
+class Service:
+    """Receive, store, deliver. Thread-safe ``receive``; one delivery thread."""
+
+    def __init__(
+        self,
+        sink: Sink,
+        outbox: Outbox,
+        config: ConnectorConfig,
+        *,
+        token: str | None = None,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.outbox, self.token = outbox, token
+        self.clock = clock or SystemClock()
+        engine = RelayEngine(sink, config, start=self.clock.now(), rng=rng)
+        self.delivery = Delivery(engine, outbox, self.clock)
+        self._lock = threading.Lock()
+        self.accepted = 0  # events accepted over HTTP by this process
+        self.refused = 0  # requests answered 401
+        self.rejected = 0  # requests answered 400
+        self.replayed = self._replay()
+
+    def _replay(self) -> int:
+        """Hand the rows a previous run left undelivered to the delivery thread."""
+        events = 0
+        for row, body in self.outbox.pending():
+            parsed = parse_events(body)
+            batch = parsed if isinstance(parsed, list) else []  # stored bodies were valid
+            self.delivery.submit(row, batch)
+            events += len(batch)
+        return events
+
+    def start(self) -> Service:
+        self.delivery.start()
+        return self
+
+    def receive(self, body: bytes, authorization: str | None) -> Answer:
+        """Braze's contract; an accepted body is committed to the outbox before we answer."""
+        answer = receive(body, authorization, self.token)
+        if answer.accepted:
+            try:
+                row = self.outbox.append(body, len(answer.events), self.clock.now())
+            except Exception as exc:  # disk full, I/O error: Braze must retry, not lose it
+                return Answer(503, {"code": 503, "error": f"outbox unavailable: {exc}"})
+            self.delivery.submit(row, answer.events)
+        with self._lock:
+            self.accepted += len(answer.events) if answer.accepted else 0
+            self.refused += answer.status == 401
+            self.rejected += answer.status == 400
+        return answer
+
+    def health(self) -> dict[str, Any]:
+        return {"code": 200, "status": "ok"}
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            mine = {
+                "accepted": self.accepted,
+                "replayed": self.replayed,
+                "refused_requests": self.refused,
+                "rejected_requests": self.rejected,
+            }
+        return {**mine, **self.delivery.stats()}
+
+    def close(self) -> None:
+        """Stop delivering (after the request in flight) and close the outbox."""
+        self.delivery.stop()
+        self.outbox.close()

@@ -1,0 +1,83 @@
+"""The relay's pipe, pure: accepted batches in, Amplitude requests out, on any clock.
+
+``RelayEngine`` is the connector model (``simulator.connector.Connector``: the Batcher, Braze's
+retry table, the throttle strategies, the horizons) with a counting ledger (``Tally``) that maps
+each event back to the stored batch (outbox *row*) it came from. The shell feeds it accepted rows
+(``accept``), calls ``step`` when ``due`` says something is due (one request per step, so each
+request is stamped with the time it really went out), and forgets rows ``finished_rows`` names.
+
+Time: the shell passes wall-clock readings; the engine never lets its own time go backwards (a
+wall clock can step back, and the connector's failure logs must stay in time order).
+Restarted rows are produced again at their replay instant: horizons count from then.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from simulator.clock import ManualClock
+from simulator.connector import Connector, ConnectorConfig, Sink
+from simulator.relay.tally import Tally
+
+
+class RelayEngine:
+    """One relay's connector; not thread-safe (one delivery thread owns it)."""
+
+    def __init__(
+        self,
+        sink: Sink,
+        config: ConnectorConfig,
+        *,
+        start: float,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.clock = ManualClock(start)
+        self.tally = Tally()
+        self.connector = Connector(sink, self.clock, config, rng=rng, ledger=self.tally)
+        self.accepted = 0
+        self.rows = 0
+
+    def _now(self, wall: float) -> float:
+        if wall > self.clock.now():
+            self.clock.set(wall)
+        return self.clock.now()
+
+    def accept(self, row: int, events: list[dict[str, Any]], wall: float) -> None:
+        """Produce the events of stored row ``row`` (transformed, batched or skipped)."""
+        now = self._now(wall)
+        self.tally.open_row(row)
+        for event in events:
+            self.connector.offer(event, now)
+        self.tally.close_row()
+        self.accepted += len(events)
+        self.rows += 1
+
+    def due(self) -> float:
+        """When ``step`` next has something to do (infinity: only new rows can wake it)."""
+        return self.connector.due()
+
+    def step(self, wall: float) -> None:
+        """Do what is due: release holds, close an aged batch, send at most one request."""
+        self.connector.step(self._now(wall), max_requests=1)
+
+    def finished_rows(self) -> list[int]:
+        """Rows all of whose events are settled (delivered, dropped or skipped) since last asked:
+        the shell may now forget them."""
+        return self.tally.collect_finished()
+
+    def stats(self) -> dict[str, Any]:
+        """The figures of ``GET /stats``."""
+        tally = self.tally
+        return {
+            "produced": self.accepted,
+            "queued": tally.in_flight(),
+            "delivered": tally.fates["delivered"],
+            "dropped": sum(tally.dropped.values()),
+            "dropped_by_reason": dict(tally.dropped),
+            "skipped": sum(tally.skipped.values()),
+            "skipped_by_reason": dict(tally.skipped),
+            "requests": tally.sent,
+            "requests_by_status": {str(k): v for k, v in sorted(tally.statuses.items())},
+            "rows_in_flight": len(tally.pending),
+        }
