@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from waitress import wasyncore
@@ -95,9 +96,11 @@ class Server:
 
     def _watch(self, deadline: float) -> None:
         while not self._stopped.is_set():
-            self._server.trigger.pull_trigger(
-                lambda: self._close_idle(time.monotonic() >= deadline)
-            )
+            everything = time.monotonic() >= deadline
+            try:
+                self._server.trigger.pull_trigger(partial(self._close_idle, everything))
+            except OSError:  # the loop closed its trigger: it is ending
+                return
             self._stopped.wait(POLL_S)
 
     def _close_idle(self, everything: bool) -> None:
