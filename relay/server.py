@@ -45,6 +45,8 @@ class Server:
         self._started = False
         self._stopping = threading.Event()
         self._stopped = threading.Event()
+        self._loop_lock = threading.Lock()  # no trigger pulled once the loop closed it
+        self._loop_closed = False
 
     @property
     def url(self) -> str:
@@ -97,20 +99,26 @@ class Server:
     def _watch(self, deadline: float) -> None:
         while not self._stopped.is_set():
             everything = time.monotonic() >= deadline
-            try:
+            with self._loop_lock:
+                if self._loop_closed:  # its descriptor may already belong to another file
+                    return
                 self._server.trigger.pull_trigger(partial(self._close_idle, everything))
-            except OSError:  # the loop closed its trigger: it is ending
-                return
             self._stopped.wait(POLL_S)
 
     def _close_idle(self, everything: bool) -> None:
         """Close connections with no request in progress and nothing left to send (all of them
         once the grace period is over); with none left, stop the workers and end the loop."""
-        channels = [c for c in list(self._server._map.values()) if c is not self._server.trigger]
-        for channel in channels:
-            busy = getattr(channel, "requests", None) or getattr(channel, "total_outbufs_len", 0)
+        trigger = self._server.trigger
+        for channel in [c for c in list(self._server._map.values()) if c is not trigger]:
+            busy = (
+                getattr(channel, "request", None)  # a request being received
+                or getattr(channel, "requests", None)  # received, being served
+                or getattr(channel, "total_outbufs_len", 0)  # an answer not yet sent
+            )
             if everything or not busy:
                 channel.close()
-        if all(c is self._server.trigger for c in self._server._map.values()):
+        if all(c is trigger for c in self._server._map.values()):
             self._server.task_dispatcher.shutdown()
-            wasyncore.close_all(self._server._map)
+            with self._loop_lock:
+                self._loop_closed = True
+                wasyncore.close_all(self._server._map)

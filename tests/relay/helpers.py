@@ -46,11 +46,13 @@ def generated(n: int, seed: int) -> list[dict[str, Any]]:
     return [flat_to_http(record) for record in generate(n, seed=seed, start=T0)]
 
 
-def post(url: str, body: bytes, token: str | None = None, **kw: Any) -> requests.Response:
+def post(
+    url: str, body: bytes, token: str | None = None, session: Any = requests, **kw: Any
+) -> requests.Response:
     headers = {"Content-Type": "application/json", "Braze-Currents-Version": "1"}
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
-    return requests.post(url, data=body, headers=headers, timeout=10, **kw)
+    return session.post(url, data=body, headers=headers, timeout=10, **kw)
 
 
 class Process:

@@ -3,11 +3,17 @@ nothing lost when it is killed with SIGKILL mid-stream and restarted on the same
 
 from __future__ import annotations
 
+import signal
+import socket
+import sqlite3
+import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from cli.main import main
+from relay.outbox import FILE_NAME
 from tests.relay.helpers import Process, batch, journal_ids, post, processes, wait_ingested
 
 KEY = "relay-durability-key-1"
@@ -28,6 +34,33 @@ def test_first_line_is_the_url_and_sigterm_exits_0(tmp_path: Path) -> None:
         assert requests.get(f"{relay.url}/health", timeout=10).status_code == 200
         assert relay.terminate() == 0
         assert "Traceback" not in relay.stderr
+
+
+def test_sigterm_lets_the_request_in_flight_finish_with_its_2xx(tmp_path: Path) -> None:
+    """Half a request is on the wire when SIGTERM arrives: the relay stops accepting, serves
+    that request to the end (its batch stored, its 200 sent), then exits 0."""
+    body = batch(0, 100)
+    with processes() as started:
+        relay = Process(*relay_args("http://127.0.0.1:9", tmp_path))
+        started.append(relay)
+        host, port = relay.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as conn:
+            head = f"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n\r\n"
+            conn.sendall(head.encode() + body[:1000])
+            time.sleep(0.3)  # the relay is reading this request
+            relay.proc.send_signal(signal.SIGTERM)
+            time.sleep(0.3)
+            with pytest.raises(OSError):  # no longer accepting
+                socket.create_connection((host, int(port)), timeout=2).close()
+            conn.sendall(body[1000:])
+            answer = conn.makefile("rb").read()
+        assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+        assert b'"accepted":100' in answer
+        assert relay.proc.wait(timeout=30) == 0
+        relay.stop()
+        with sqlite3.connect(tmp_path / FILE_NAME) as db:
+            assert db.execute("SELECT events FROM outbox").fetchall() == [(100,)]
+        db.close()
 
 
 def test_killed_with_sigkill_mid_stream_and_restarted_loses_nothing(tmp_path: Path) -> None:
