@@ -3,13 +3,19 @@
 With no ``--api-key`` every key is accepted (sandbox); with one or more, only those are. With
 ``--port 0`` a free port is chosen. The first line on stdout is always the base URL
 (``http://127.0.0.1:PORT``) so scripts and tests can read it; details go to stderr.
+
+It binds 127.0.0.1 unless ``--host`` says otherwise. On a non-loopback address it refuses to
+start unless the admin API is protected by ``--admin-token`` (Bearer) or explicitly left open with
+``--insecure-admin``: the admin API can reset every key's data and inject faults.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import ipaddress
 import logging
+import socket
 import sys
 
 from cli.durations import duration
@@ -47,6 +53,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--threads", type=int, default=16, help="server threads (default 16)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the probabilistic faults")
+    parser.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help="the /_mock admin API requires Authorization: Bearer TOKEN (required when --host "
+        "is not a loopback address, unless --insecure-admin)",
+    )
+    parser.add_argument(
+        "--insecure-admin",
+        action="store_true",
+        help="serve the admin API without a token on a non-loopback --host (anyone who can "
+        "reach the port can reset, rewrite the clock and inject faults)",
+    )
     add_cohort_arguments(parser)
 
 
@@ -122,8 +140,34 @@ def limits_from(args: argparse.Namespace) -> dict[str, object]:
     return overrides
 
 
+def is_loopback(host: str) -> bool:
+    """True when every address ``host`` names is a loopback one (127.0.0.0/8, ::1)."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return bool(infos) and all(ipaddress.ip_address(i[4][0]).is_loopback for i in infos)
+
+
+def check_exposure(args: argparse.Namespace) -> None:
+    """Refuse to expose an open admin API: a non-loopback host needs a token or consent."""
+    if args.admin_token is not None and not args.admin_token.strip():
+        raise CliError("--admin-token must not be empty")
+    if args.admin_token or args.insecure_admin or is_loopback(args.host):
+        return
+    raise CliError(
+        f"--host {args.host} is not a loopback address: give --admin-token TOKEN to protect the "
+        "/_mock admin API, or --insecure-admin to serve it open"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     overrides = limits_from(args)
+    check_exposure(args)
     from mocks.app import create_app
     from mocks.server import Server
 
@@ -135,7 +179,15 @@ def run(args: argparse.Namespace) -> int:
     # request for nothing (~8 % of the CPU per event). Collections still run, just less often.
     gc.set_threshold(YOUNG_GC_THRESHOLD, 10, 10)
 
-    config = {"API_KEYS": args.api_key, "LIMITS": overrides, **cohort_config(args)}
+    from mocks.admin import wait_slots
+
+    config = {
+        "API_KEYS": args.api_key,
+        "LIMITS": overrides,
+        "WAIT_SLOTS": wait_slots(args.threads),
+        "ADMIN_TOKEN": args.admin_token,
+        **cohort_config(args),
+    }
     app = create_app(config, seed=args.seed)
     try:
         server = Server(app, args.host, args.port, threads=args.threads)

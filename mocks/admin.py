@@ -9,19 +9,26 @@ Times are integer milliseconds on the mock clock. Errors are ``{"code": 400, "er
 
 from __future__ import annotations
 
+import threading
 from importlib import resources
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 
+from mocks import bounds
 from mocks.app import json_response, model_of
 from simulator.amplitude import OUTCOMES, AmplitudeModel, Fault
 from simulator.amplitude.journal import FILTERS
 from simulator.clock import SettableClock
 
 bp = Blueprint("mock_admin", __name__, url_prefix="/_mock")
-MAX_LIMIT = 10_000
-MAX_WAIT_S = 300.0
+WAITERS = "mock_admin_waiters"
+
+
+def wait_slots(threads: int) -> int:
+    """Concurrent ``POST /_mock/wait`` calls a server of ``threads`` threads allows (config
+    ``WAIT_SLOTS``): a quarter of them, so waits never take the threads ingestion needs."""
+    return max(1, threads // 4)
 
 
 class AdminError(Exception):
@@ -29,11 +36,14 @@ class AdminError(Exception):
 
 
 def init_app(app: Flask) -> None:
+    slots = int(app.config.get("WAIT_SLOTS", wait_slots(16)))
+    app.extensions[WAITERS] = (threading.BoundedSemaphore(slots), slots)
     app.register_blueprint(bp)
 
 
 @bp.errorhandler(AdminError)
-def _admin_error(exc: AdminError) -> Response:
+@bp.errorhandler(bounds.BadParam)
+def _admin_error(exc: Exception) -> Response:
     return json_response({"code": 400, "error": str(exc)}, 400)
 
 
@@ -50,25 +60,9 @@ def _json_body() -> dict[str, Any]:
     return body
 
 
-def _int(value: Any, name: str, *, low: int = 0, high: int | None = None) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise AdminError(f"{name} must be an integer") from None
-    if number < low or (high is not None and number > high):
-        raise AdminError(f"{name} must be within [{low}, {high if high is not None else 'inf'}]")
-    return number
-
-
-def _number(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise AdminError(f"{name} must be a number")
-    return float(value)
-
-
 def _filters(source: Any) -> dict[str, str | None]:
     """Journal filters; ``outcome`` defaults to ``ingested`` and ``all`` lifts it."""
-    filters = {name: source.get(name) for name in FILTERS}
+    filters = {name: bounds.read(source, name) for name in FILTERS}
     outcome = filters.get("outcome") or "ingested"
     if outcome == "all":
         filters["outcome"] = None
@@ -76,9 +70,6 @@ def _filters(source: Any) -> dict[str, str | None]:
         raise AdminError(f"outcome must be one of {', '.join(OUTCOMES)} or all")
     else:
         filters["outcome"] = outcome
-    for name, value in filters.items():
-        if value is not None and not isinstance(value, str):
-            raise AdminError(f"{name} must be a string")
     return filters
 
 
@@ -99,8 +90,8 @@ def openapi() -> Response:
 @bp.get("/events")
 def events() -> Response:
     args = request.args
-    limit = _int(args.get("limit", 100), "limit", low=1, high=MAX_LIMIT)
-    page = _model().events(limit=limit, cursor=_cursor(args.get("cursor")), **_filters(args))
+    limit = bounds.read(args, "limit", 100)
+    page = _model().events(limit=limit, cursor=_cursor(args), **_filters(args))
     return json_response(
         {"total": page.total, "events": page.items, "next_cursor": page.next_cursor}
     )
@@ -109,26 +100,24 @@ def events() -> Response:
 @bp.get("/requests")
 def requests_log() -> Response:
     args = request.args
-    limit = _int(args.get("limit", 100), "limit", low=1, high=MAX_LIMIT)
+    limit = bounds.read(args, "limit", 100)
     page = _model().requests(
-        api_key=args.get("api_key"), limit=limit, cursor=_cursor(args.get("cursor"))
+        api_key=bounds.read(args, "api_key"), limit=limit, cursor=_cursor(args)
     )
     return json_response(
         {"total": page.total, "requests": page.items, "next_cursor": page.next_cursor}
     )
 
 
-def _cursor(value: str | None) -> str | None:
-    if value in (None, ""):
+def _cursor(args: Any) -> str | None:
+    if args.get("cursor") in (None, ""):
         return None
-    return str(_int(value, "cursor"))
+    return str(bounds.read(args, "cursor"))
 
 
 @bp.post("/reset")
 def reset() -> Response:
-    api_key = _json_body().get("api_key")
-    if api_key is not None and not isinstance(api_key, str):
-        raise AdminError("api_key must be a string")
+    api_key = bounds.read(_json_body(), "api_key")
     _model().reset(api_key)
     return json_response({"reset": api_key or "all"})
 
@@ -148,16 +137,23 @@ def clock() -> Response:
             raise AdminError("this mock's clock cannot be changed")
         try:
             if "set" in body:
-                clk.set(_number(body["set"], "set") / 1000.0)
+                clk.set(bounds.read(body, "set") / 1000.0)
             if "advance_s" in body:
-                clk.advance(_number(body["advance_s"], "advance_s"))
+                _advance(clk, bounds.read(body, "advance_s", 0))
             if "scale" in body:
-                clk.set_scale(_number(body["scale"], "scale"))
+                clk.set_scale(bounds.read(body, "scale", 1))
         except ValueError as exc:
             raise AdminError(str(exc)) from None
         if not {"set", "advance_s", "scale"} & set(body):
             raise AdminError("give one of set (ms), advance_s or scale")
     return json_response(_clock_state(model))
+
+
+def _advance(clk: Any, seconds: float) -> None:
+    """Advance, but never beyond the latest time the mock accepts (``bounds.MAX_TIME_MS``)."""
+    if clk.now() + seconds > bounds.MAX_TIME_MS / 1000.0:
+        raise AdminError(f"advance_s would move the clock beyond {bounds.MAX_TIME_MS} ms")
+    clk.advance(seconds)
 
 
 @bp.get("/keys")
@@ -168,11 +164,11 @@ def keys() -> Response:
 @bp.post("/keys")
 def add_key() -> Response:
     body = _json_body()
-    key = body.get("key")
-    if not isinstance(key, str) or not key:
-        raise AdminError("key must be a non-empty string")
-    expires = body.get("expires_at")
-    expires_s = None if expires is None else _number(expires, "expires_at") / 1000.0
+    key = bounds.read(body, "key")
+    if key is None:
+        raise AdminError(bounds.PARAMS["key"].describe("key"))
+    expires = bounds.read(body, "expires_at")
+    expires_s = None if expires is None else expires / 1000.0
     model = _model()
     model.add_key(key, expires_s)
     return json_response(model.keys(), 201)
@@ -198,6 +194,9 @@ def add_faults() -> Response:
     for spec in specs:
         if not isinstance(spec, dict):
             raise AdminError("each fault must be an object")
+        for name, bound in bounds.FAULT_PARAMS.items():
+            if spec.get(name) is not None:
+                bounds.check(name, spec[name], bound)
         try:
             parsed.append(Fault(**spec))
         except (TypeError, ValueError) as exc:
@@ -214,16 +213,20 @@ def clear_faults() -> Response:
     return json_response({"faults": []})
 
 
+_PROPERTY_ARGS = ("api_key", "user_id", "device_id", "group_type", "group_value")
+
+
 @bp.get("/properties")
 def properties() -> Response:
     """Properties set by identify operations: a user's (``user_id`` or ``device_id``) or a
     group's (``group_type`` + ``group_value``); 404 when none were ever set."""
-    args, model = request.args, _model()
-    api_key = args.get("api_key")
+    model = _model()
+    args = {name: bounds.read(request.args, name) for name in _PROPERTY_ARGS}
+    api_key = args["api_key"]
     if not api_key:
         raise AdminError("api_key is required")
     if args.get("group_type") is not None:
-        found = model.group_properties(api_key, args["group_type"], args.get("group_value", ""))
+        found = model.group_properties(api_key, args["group_type"], args["group_value"] or "")
     elif args.get("user_id") is not None or args.get("device_id") is not None:
         found = model.user_properties(
             api_key, user_id=args.get("user_id"), device_id=args.get("device_id")
@@ -242,11 +245,20 @@ def stats() -> Response:
 
 @bp.post("/wait")
 def wait() -> Response:
-    """Block until ``count`` journal entries match (or ``timeout_s``): 200, or 408 on timeout."""
+    """Block until ``count`` journal entries match (or ``timeout_s``, at most
+    ``bounds.MAX_WAIT_S``): 200, or 408 on timeout. At most ``WAIT_SLOTS`` wait at once (429
+    beyond): waiting holds a server thread, and ingestion needs the others."""
     body = _json_body()
-    wanted = _int(body.get("count", 1), "count", low=0)
-    timeout = min(_number(body.get("timeout_s", 10), "timeout_s"), MAX_WAIT_S)
+    wanted = bounds.read(body, "count", 1)
+    timeout = bounds.read(body, "timeout_s", 10.0)
     filters = {k: v for k, v in _filters(body).items() if v is not None}
-    matched = _model().wait_for(wanted, filters, timeout)
+    waiters, slots = current_app.extensions[WAITERS]
+    if not waiters.acquire(blocking=False):
+        error = f"too many concurrent waits (at most {slots})"
+        return json_response({"code": 429, "error": error}, 429)
+    try:
+        matched = _model().wait_for(wanted, filters, timeout)
+    finally:
+        waiters.release()
     ok = matched >= wanted
     return json_response({"ok": ok, "matched": matched, "count": wanted}, 200 if ok else 408)

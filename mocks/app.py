@@ -7,7 +7,8 @@ app itself raises (unknown path, wrong method, an unexpected exception) is answe
 an integer ``code`` equal to the status, never a traceback (AMPLITUDE_API.md §12.2).
 
 Config keys (``config`` mapping): ``API_KEYS`` (list; empty or absent = sandbox, every key
-accepted), ``LIMITS`` (a ``Limits`` or a dict of its fields).
+accepted), ``LIMITS`` (a ``Limits`` or a dict of its fields), ``ADMIN_TOKEN`` (``/_mock`` needs
+this bearer token; ``mocks.admin_auth``), ``WAIT_SLOTS`` (concurrent ``/_mock/wait`` calls).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from simulator.clock import Clock, ControllableClock
 
 # mocks.metrics last: its latency middleware wraps every other layer (the fast upload path too).
 BLUEPRINT_MODULES = (
-    "mocks.amplitude", "mocks.admin", "mocks.braze", "mocks.stream", "mocks.metrics"
+    "mocks.admin_auth", "mocks.amplitude", "mocks.admin", "mocks.braze", "mocks.stream",
+    "mocks.metrics",
 )  # fmt: skip
 MODEL = "amplitude_model"
 
