@@ -18,7 +18,7 @@ import logging
 import socket
 import sys
 
-from cli.durations import duration
+from cli.durations import duration, positive_duration
 from cli.errors import CliError
 
 YOUNG_GC_THRESHOLD = 20_000  # allocations between young collections in the served process
@@ -53,6 +53,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--threads", type=int, default=16, help="server threads (default 16)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the probabilistic faults")
+    parser.add_argument(
+        "--request-timeout",
+        type=positive_duration,
+        default=30.0,
+        metavar="DURATION",
+        help="a request's headers and body must arrive within this of its first byte, else "
+        "the connection is closed (slow clients; default 30s)",
+    )
     parser.add_argument(
         "--admin-token",
         metavar="TOKEN",
@@ -190,7 +198,9 @@ def run(args: argparse.Namespace) -> int:
     }
     app = create_app(config, seed=args.seed)
     try:
-        server = Server(app, args.host, args.port, threads=args.threads)
+        server = Server(
+            app, args.host, args.port, threads=args.threads, request_timeout=args.request_timeout
+        )
     except OSError as exc:
         raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     print(server.url, flush=True)

@@ -76,9 +76,14 @@ def json_response(body: Any, status: int = 200) -> Response:
 
 
 def _http_error(exc: HTTPException) -> Response:
+    """JSON ``{"code", "error"}``, keeping the exception's headers (a 405's ``Allow``)."""
     status = exc.code or 500
     error = "Invalid request path" if status == 404 else (exc.name or "Error")
-    return json_response({"code": status, "error": error}, status)
+    response = json_response({"code": status, "error": error}, status)
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _unexpected(exc: Exception) -> Response:
