@@ -103,8 +103,7 @@ def wsgi_respond(result: UploadResult, start_response: Any) -> list[bytes]:
     if result.latency_s > 0:
         time.sleep(result.latency_s)
     if result.drop:
-        start_response("200 OK", [("Content-Type", JSON), ("Content-Length", "1024"),
-                                  ("Connection", "close")])  # fmt: skip
+        start_response("200 OK", [("Content-Type", JSON), ("Content-Length", "1024")])
         return []
     status = f"{result.status} {errors.reason(result.status)}"
     if result.body is None:
@@ -133,9 +132,9 @@ def dropped() -> Response:
 
     A WSGI app cannot reset the socket itself; waitress closes the connection when the body is
     shorter than ``Content-Length``, so the client sees the connection end mid-response (like
-    WireMock's ``EMPTY_RESPONSE``/``CONNECTION_RESET_BY_PEER`` faults).
+    WireMock's ``EMPTY_RESPONSE``/``CONNECTION_RESET_BY_PEER`` faults). No ``Connection`` header:
+    it is hop-by-hop, which WSGI forbids; waitress refused it with a 500 instead of the drop.
     """
     response = Response(b"", status=200, mimetype=JSON)
     response.headers["Content-Length"] = "1024"
-    response.headers["Connection"] = "close"
     return response
