@@ -149,7 +149,7 @@ def clock() -> Response:
     return json_response(_clock_state(model))
 
 
-def _advance(clk: Any, seconds: float) -> None:
+def _advance(clk: SettableClock, seconds: float) -> None:
     """Advance, but never beyond the latest time the mock accepts (``bounds.MAX_TIME_MS``)."""
     if clk.now() + seconds > bounds.MAX_TIME_MS / 1000.0:
         raise AdminError(f"advance_s would move the clock beyond {bounds.MAX_TIME_MS} ms")
