@@ -17,7 +17,7 @@ from typing import Any, Literal
 # The largest time the mock accepts, in ms: 9999-12-31T23:59:59.999Z (beyond it dates stop
 # rendering; any later value would be an error, not a time).
 MAX_TIME_MS = 253_402_300_799_999
-MAX_WAIT_S = 60.0  # the longest POST /_mock/wait holds its server thread
+MAX_WAIT_S = 300.0  # the longest POST /_mock/wait holds its server thread
 MAX_LATENCY_MS = 60_000  # the longest injected latency (a thread sleeps that long)
 MAX_LIMIT = 10_000  # entries per page
 MAX_STRING = 1024  # characters of any string parameter (keys, ids, filters)

@@ -38,7 +38,7 @@ def test_a_wait_longer_than_the_maximum_is_refused_at_once(served):
     assert answer.status_code == 400
     assert answer.json() == {
         "code": 400,
-        "error": "timeout_s must be a number within [0, 60] seconds",
+        "error": "timeout_s must be a number within [0, 300] seconds",
     }
 
 
