@@ -28,7 +28,7 @@ node_modules/.installed: package.json package-lock.json
 
 # Debian's chromium for the browser SDK contract test (driven by npm playwright-core; never a
 # browser download). Installed only where /usr/bin/chromium is missing.
-browser: node ## install Debian's chromium (apt) where missing, for the browser contract tests
+browser: node ## install Debian's chromium (apt) where missing, for the browser tests (SDK contract, dashboard)
 	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 .PHONY: help install node browser run test test-only lint fmt bench load clean
@@ -38,7 +38,7 @@ help: ## list the targets
 
 install: $(VENV)/.installed ## create .venv and install the project with its dev tools (idempotent)
 
-run: install ## start the local sandbox (Amplitude + Braze mocks) on $(HOST):$(PORT)
+run: install ## start the local sandbox (Amplitude + Braze mocks; dashboard at /) on $(HOST):$(PORT)
 	$(BIN)/currents-sim serve --host $(HOST) --port $(PORT)
 
 test: lint test-only ## install, lint, then run every test (what CI runs)

@@ -16,9 +16,11 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request
 
 from mocks import bounds
+from mocks.amplitude.cohort_routes import cohort_api_of
 from mocks.app import json_response, model_of
+from mocks.filters import multi_filters
 from simulator.amplitude import OUTCOMES, AmplitudeModel, Fault
-from simulator.amplitude.journal import FILTERS
+from simulator.amplitude.journal import FILTERS, any_matcher
 from simulator.clock import SettableClock
 
 bp = Blueprint("mock_admin", __name__, url_prefix="/_mock")
@@ -262,3 +264,71 @@ def wait() -> Response:
         waiters.release()
     ok = matched >= wanted
     return json_response({"ok": ok, "matched": matched, "count": wanted}, 200 if ok else 408)
+
+
+# -- views of the sandbox dashboard (mocks/static) ----------------------------------------
+@bp.get("/journal")
+def journal_view() -> Response:
+    """The newest journal entries (newest first) matching filters with several values each
+    (``api_key=a,b&outcome=throttled``...) and a ``received_at`` range (``from_ms``, ``to_ms``);
+    ``before`` (a seq) pages back. Each entry carries its ``seq``."""
+    args = request.args
+    try:
+        filters = multi_filters(args)
+    except ValueError as exc:
+        raise AdminError(str(exc)) from None
+    for values in filters.values():
+        for value in values:
+            bounds.check("filter value", value, bounds.STRING)
+    limit = bounds.read(args, "limit", 100)
+    since, until = bounds.read(args, "from_ms"), bounds.read(args, "to_ms")
+    before = bounds.read(args, "before")
+    entries = _model().latest_entries(any_matcher(filters, since, until), limit, before)
+    older = entries[-1]["seq"] if len(entries) == limit else None
+    return json_response({"entries": entries, "before": older})
+
+
+def _key_of(args: Any) -> str:
+    api_key: str | None = bounds.read(args, "api_key")
+    if not api_key:
+        raise AdminError("api_key is required")
+    return api_key
+
+
+@bp.get("/limits")
+def limits_view() -> Response:
+    """The devices and users of ``api_key`` nearest their limits: the 30 s window's fill
+    against ``eps * 30`` and the 24 h quota's use (``n`` of each, fullest first)."""
+    api_key = _key_of(request.args)
+    n = bounds.read(request.args, "n", 10)
+    model = _model()
+    limits = model.limits
+    return json_response(
+        {
+            "eps": limits.eps_httpapi,
+            "window_s": limits.window_s,
+            "daily_quota": limits.daily_quota,
+            **model.nearest_limits(api_key, n),
+        }
+    )
+
+
+@bp.get("/profiles")
+def profiles_view() -> Response:
+    """Properties set by identify operations for every user, device and group of ``api_key``
+    (the last ``limit`` of each)."""
+    api_key = _key_of(request.args)
+    limit = bounds.read(request.args, "limit", 50)
+    return json_response(_model().profiles(api_key, limit))
+
+
+@bp.get("/cohorts")
+def cohorts_view() -> Response:
+    """The Amplitude cohorts of ``api_key`` (name, id, size, definition), as the cohort API
+    lists them; the Braze side is ``/_mock/braze/cohorts``."""
+    api_key = _key_of(request.args)
+    listed = cohort_api_of(current_app).list_cohorts(api_key).body or {}
+    keep = ("id", "name", "size", "type", "definition", "lastMod")
+    return json_response(
+        {"cohorts": [{k: c.get(k) for k in keep} for c in listed.get("cohorts", [])]}
+    )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +30,7 @@ from simulator.clock import Clock, ControllableClock
 # mocks.metrics last: its latency middleware wraps every other layer (the fast upload path too).
 BLUEPRINT_MODULES = (
     "mocks.admin_auth", "mocks.amplitude", "mocks.admin", "mocks.braze", "mocks.stream",
+    "mocks.dashboard",
     "mocks.metrics",
 )  # fmt: skip
 MODEL = "amplitude_model"
@@ -55,6 +57,7 @@ def create_app(
         _limits(app.config["LIMITS"]),
         api_keys=app.config["API_KEYS"] or None,
         seed=seed,
+        timer=time.perf_counter,  # each request-log line says how long the model took
     )
     app.extensions[MODEL] = model
     for name in BLUEPRINT_MODULES:

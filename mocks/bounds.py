@@ -66,6 +66,11 @@ PARAMS: dict[str, Bound] = {
     "scale": Bound("number", 0, 1_000_000, "x real time"),
     "expires_at": Bound("number", 0, MAX_TIME_MS, "ms since the epoch"),
     "key": KEY,
+    # The dashboard's views (/_mock/journal, /_mock/limits).
+    "from_ms": Bound("integer", 0, MAX_TIME_MS, "ms since the epoch"),
+    "to_ms": Bound("integer", 0, MAX_TIME_MS, "ms since the epoch"),
+    "before": Bound("integer", 0, 2**63 - 1),
+    "n": Bound("integer", 1, 100, "ids of each kind"),
     **dict.fromkeys(
         ("api_key", "user_id", "device_id", "event_type", "insert_id", "outcome"), STRING
     ),

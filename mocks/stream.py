@@ -28,9 +28,10 @@ import orjson
 from flask import Blueprint, Flask, Response, current_app, request
 
 from mocks.app import json_response, model_of
+from mocks.filters import multi_filters
 from mocks.server import CLOSE_HOOKS
 from simulator.amplitude import OUTCOMES, AmplitudeModel
-from simulator.amplitude.journal import FILTERS, MultiFilters, any_matcher
+from simulator.amplitude.journal import MultiFilters, any_matcher
 
 bp = Blueprint("mock_stream", __name__, url_prefix="/_mock")
 SEMAPHORE = "stream_slots"
@@ -63,19 +64,6 @@ def init_app(app: Flask) -> None:
 
     app.extensions.setdefault(CLOSE_HOOKS, []).append(end_streams)
     app.register_blueprint(bp)
-
-
-def multi_filters(args: Any) -> MultiFilters:
-    """``FILTERS`` from a query string, each repeatable and comma-separated; outcomes checked."""
-    found: MultiFilters = {}
-    for name in FILTERS:
-        values = {v for raw in args.getlist(name) for v in raw.split(",") if v}
-        if values:
-            found[name] = frozenset(values)
-    unknown = found.get("outcome", frozenset()) - set(OUTCOMES)
-    if unknown:
-        raise StreamError(f"outcome must be among {', '.join(OUTCOMES)} (got {sorted(unknown)})")
-    return found
 
 
 def _number(args: Any, name: str, default: float, high: float) -> float:
@@ -111,7 +99,10 @@ def _stream_error(exc: StreamError) -> Response:
 @bp.get("/stream")
 def stream() -> Response:
     args, model = request.args, model_of(current_app)
-    filters = multi_filters(args)
+    try:
+        filters = multi_filters(args)
+    except ValueError as exc:
+        raise StreamError(str(exc)) from None
     lifetime = _number(args, "max_s", DEFAULT_LIFETIME_S, MAX_LIFETIME_S)
     topics = {t for raw in args.getlist("topics") for t in raw.split(",") if t} or set(TOPICS)
     if topics - set(TOPICS):

@@ -76,8 +76,12 @@ class AmplitudeModel:
         *,
         api_keys: Iterable[str] | None = None,
         seed: int | str | None = None,
+        timer: Callable[[], float] | None = None,
     ) -> None:
         self.clock = clock
+        # An injected monotonic timer (seconds), when given, times each request's handling
+        # (lock wait included) into its request-log line; the core reads no time itself.
+        self.timer = timer
         self.limits = limits or Limits()
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
@@ -193,6 +197,7 @@ class AmplitudeModel:
         return FaultRequest(api_key, listed, self.limits.eps_for(endpoint))
 
     def _handle(self, endpoint: str, api_key: str | None, events: Any, run: Any) -> UploadResult:
+        started = self.timer() if self.timer is not None else None
         with self.lock:
             now = self.clock.now()
             rid = self.journal.next_request_id()
@@ -203,7 +208,8 @@ class AmplitudeModel:
                 result = run(rid, now)
                 if fault is not None:
                     result = fault.render(result, self._fault_request(endpoint, api_key, events))
-            self._log(rid, endpoint, api_key, _count(events), result, fault=fault is not None)
+            self._log(rid, endpoint, api_key, _count(events), result, fault=fault is not None,
+                      started=started)  # fmt: skip
             self.changed.notify_all()
             return result
 
@@ -216,10 +222,16 @@ class AmplitudeModel:
         result: UploadResult,
         *,
         fault: bool,
+        started: float | None = None,
     ) -> None:
         now_ms = int(self.clock.now() * 1000)
+        took = None
+        if started is not None and self.timer is not None:
+            took = round((self.timer() - started) * 1000, 3)
         self.journal.log(
-            Request(rid, now_ms, endpoint, api_key, result.status, n_events, result.body, fault)
+            Request(
+                rid, now_ms, endpoint, api_key, result.status, n_events, result.body, fault, took
+            )
         )
 
     def _upload(

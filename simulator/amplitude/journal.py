@@ -190,6 +190,7 @@ class Request:
     event_count: int
     body: dict[str, Any] | None
     fault: bool = False
+    duration_ms: float | None = None  # the model's handling time, when it was given a timer
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -201,6 +202,7 @@ class Request:
             "event_count": self.event_count,
             "body": self.body,
             "fault": self.fault,
+            "duration_ms": self.duration_ms,
         }
 
 

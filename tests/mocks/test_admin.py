@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from importlib import resources
 
@@ -26,7 +27,7 @@ def test_health_and_openapi(client):
     doc = client.get("/_mock/openapi.json").json
     served = {p for p in doc["paths"] if "/_mock" in p}
     routes = {str(r) for r in client.application.url_map.iter_rules() if "/_mock" in str(r)}
-    assert {r.replace("<key>", "{key}") for r in routes} == served
+    assert {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", r) for r in routes} == served
 
 
 def test_events_default_to_ingested_and_filter_and_page(client):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mocks.app import create_app
 
-SANDBOX_ROUTES = {"/metrics", "/livez", "/readyz", "/_mock/stream"}
+SANDBOX_ROUTES = {"/", "/metrics", "/livez", "/readyz", "/_mock/stream"}
 
 
 def test_sandbox_routes_are_served_and_documented():
