@@ -4,9 +4,12 @@
    and journal) in a subprocess on 127.0.0.1; 8 client threads, one keep-alive connection each,
    post pre-built 100-event batches (SDK-like events spread over many devices so that nothing
    is throttled) for a bounded time. Prints events/s ingested and p50/p99 request latency.
-2. In-process: an ``AmplitudeModel`` on a manual clock ingests 1,000,000 events; prints the
+2. The same with ``serve --data-dir`` (state kept in SQLite by a writer thread), printed beside
+   the in-memory figure, wall-clock and per server CPU-second.
+3. In-process: an ``AmplitudeModel`` on a manual clock ingests 1,000,000 events; prints the
    process RSS growth (journal + dedupe + windows).
-Targets (issue 3): >= 50,000 events/s; RSS with 1M journaled events <= 1 GB.
+Targets (issue 3): >= 50,000 events/s; RSS with 1M journaled events <= 1 GB. Issue 18: ingest
+with ``--data-dir`` >= 50 % of in-memory.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import http.client
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -63,10 +67,10 @@ def _rss_mb() -> float:
     return float("nan")
 
 
-def _start_server() -> tuple[subprocess.Popen[str], str]:
+def _start_server(*options: str) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", "0",
-         "--threads", str(SERVER_THREADS)],
+         "--threads", str(SERVER_THREADS), *options],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
     assert proc.stdout is not None
@@ -102,10 +106,11 @@ def _client(port: int, bodies: list[bytes], stop: float, out: list[tuple[float, 
     conn.close()
 
 
-def throughput() -> None:
+def throughput(*options: str) -> tuple[float, float]:
+    """Ingest over HTTP into ``serve *options``; (events/s, events per server CPU-second)."""
     per_client = BODIES // CONNECTIONS
     bodies = _bodies(BODIES, 0)
-    proc, url = _start_server()
+    proc, url = _start_server(*options)
     try:
         port = int(url.rsplit(":", 1)[1])
         warm: list[tuple[float, int]] = []
@@ -136,14 +141,25 @@ def throughput() -> None:
     failed = sum(1 for _, n in flat if n < 0)
     p50 = latencies[len(latencies) // 2] * 1000
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
-    print(f"   served mock, {CONNECTIONS} loopback connections, {BATCH}-event batches, "
-          f"{len(flat)} requests in {elapsed:.1f} s, {failed} failed")  # fmt: skip
+    print(f"   served mock {' '.join(options) or '(in memory)'}, {CONNECTIONS} loopback "
+          f"connections, {BATCH}-event batches, {len(flat)} requests in {elapsed:.1f} s, "
+          f"{failed} failed")  # fmt: skip
     print(f"   ingest: {ingested / elapsed:>10,.0f} events/s   (target >= 50,000)")
     print(f"   latency: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
     per_cpu = ingested / max(server_cpu, 1e-9)
     load = os.getloadavg()[0]
     print(f"   server CPU: {server_cpu:.1f} s ({per_cpu:,.0f} events per CPU-second; "
           f"load average {load:.1f} on {os.cpu_count()} CPUs)")  # fmt: skip
+    return ingested / elapsed, per_cpu
+
+
+def data_dir_beside_memory(in_memory: tuple[float, float]) -> None:
+    """The same run with ``--data-dir`` (a fresh directory), as a share of in-memory."""
+    with tempfile.TemporaryDirectory(prefix="bench-data-dir-") as directory:
+        stored = throughput("--data-dir", directory)
+    wall, cpu = stored[0] / in_memory[0], stored[1] / in_memory[1]
+    print(f"   --data-dir / in memory: {wall:.0%} of events/s, {cpu:.0%} of events per "
+          f"server CPU-second   (target >= 50%)")  # fmt: skip
 
 
 def memory() -> None:
@@ -172,7 +188,8 @@ def memory() -> None:
 
 def main() -> None:
     os.environ.setdefault("PYTHONHASHSEED", "0")
-    throughput()
+    in_memory = throughput()
+    data_dir_beside_memory(in_memory)
     memory()
 
 

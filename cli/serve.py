@@ -15,7 +15,9 @@ import argparse
 import gc
 import ipaddress
 import logging
+import signal
 import socket
+import sqlite3
 import sys
 
 from cli.durations import duration, positive_duration
@@ -72,6 +74,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="serve the admin API without a token on a non-loopback --host (anyone who can "
         "reach the port can reset, rewrite the clock and inject faults)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="keep the state in DIR (SQLite, WAL): a restart resumes where it stopped, and "
+        "named snapshots can be taken and restored; without it the mock is in memory",
     )
     add_cohort_arguments(parser)
 
@@ -173,6 +181,10 @@ def check_exposure(args: argparse.Namespace) -> None:
     )
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run(args: argparse.Namespace) -> int:
     overrides = limits_from(args)
     check_exposure(args)
@@ -196,7 +208,15 @@ def run(args: argparse.Namespace) -> int:
         "ADMIN_TOKEN": args.admin_token,
         **cohort_config(args),
     }
-    app = create_app(config, seed=args.seed)
+    if args.data_dir:
+        config["DATA_DIR"] = args.data_dir
+        # SIGTERM (what service managers and `kill` send) stops the server cleanly, so the
+        # store writes its last changes (a kill -9 loses at most the last flush period).
+        signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        app = create_app(config, seed=args.seed)
+    except (OSError, sqlite3.Error) as exc:
+        raise CliError(f"cannot use --data-dir {args.data_dir}: {exc}") from None
     try:
         server = Server(
             app, args.host, args.port, threads=args.threads, request_timeout=args.request_timeout

@@ -27,11 +27,11 @@ from mocks.cors import Cors
 from simulator.amplitude import AmplitudeModel, Limits
 from simulator.clock import Clock, ControllableClock
 
-# mocks.metrics last: its latency middleware wraps every other layer (the fast upload path too).
+# mocks.metrics after the routes: its latency middleware wraps every other layer (the fast upload
+# path too); mocks.persistence last: it loads a data directory into the finished app.
 BLUEPRINT_MODULES = (
     "mocks.admin_auth", "mocks.amplitude", "mocks.admin", "mocks.braze", "mocks.stream",
-    "mocks.dashboard",
-    "mocks.metrics",
+    "mocks.dashboard", "mocks.metrics", "mocks.persistence",
 )  # fmt: skip
 MODEL = "amplitude_model"
 

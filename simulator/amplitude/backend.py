@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from itertools import repeat
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -66,6 +66,15 @@ class Backend:
         return out
 
 
+class Changes(NamedTuple):
+    """What changed since a store last looked (``AmplitudeModel.changes_since``)."""
+
+    resets: list[tuple[int, int, str | None]]
+    rows: list[journal.Row]
+    requests: list[Request]
+    state: dict[str, Any]
+
+
 class AmplitudeModel:
     """Amplitude ingestion for any number of projects, on an injected clock. Thread-safe."""
 
@@ -92,6 +101,7 @@ class AmplitudeModel:
         self.backends: dict[str, Backend] = {}
         self.journal = Journal(self.limits.max_journal, self.limits.max_request_log)
         self.faults = Faults(derive(seed, "faults"))
+        self.resets: list[tuple[int, int, str | None]] = []  # see take_resets
 
     # -- keys -------------------------------------------------------------------------------
     def add_key(self, key: str, expires_at: float | None = None) -> None:
@@ -293,18 +303,12 @@ class AmplitudeModel:
         now: float,
         endpoint: str,
     ) -> int:
-        # Validation made every insert_id a string or None, so they go straight to dedupe.
-        insert_ids = list(map(dict.get, events, repeat("insert_id")))
-        new = backend.dedupe.new_flags(ids[0], insert_ids, now)
+        new = _deduped_and_applied(backend, events, ids, now)
         ingested = new.count(True)
         if ingested == len(new):
             outcomes = [journal.INGESTED] * ingested
         else:
             outcomes = [journal.INGESTED if flag else journal.DEDUPLICATED for flag in new]
-        props = backend.properties
-        for event, flag in zip(events, new, strict=True):
-            if flag and ("user_properties" in event or "group_properties" in event):
-                props.apply_event(event)
         self.journal.add_each(
             backend.api_key, rid, int(now * 1000), outcomes, events, endpoint=endpoint
         )
@@ -422,8 +426,92 @@ class AmplitudeModel:
                 self.faults.clear()
             elif api_key in self.backends:
                 self.backends[api_key].reset()
+            self.resets.append((self.journal.last_seq, self.journal.last_request_id, api_key))
             self.journal.forget(api_key)
             self.changed.notify_all()
+
+    # -- persistence (a shell such as mocks/persistence.py keeps these) ---------------------
+    def export_state(self) -> dict[str, Any]:
+        """What the journal cannot rebuild: keys, revocations, faults, each key's recently
+        throttled ids and cohort definitions, the request counter and the resets not yet
+        taken (``take_resets``). Plain data and model objects, for a shell to store."""
+        with self.lock:
+            now, window = self.clock.now(), self.limits.window_s
+            return {
+                "keys": dict(self._keys),
+                "revoked": sorted(self._revoked),
+                "faults": [rule.to_dict() for rule in self.faults.rules],
+                "throttled_at": {
+                    key: {ids: at for ids, at in b.throttled_at.items() if now - at < window}
+                    for key, b in self.backends.items()
+                    if b.throttled_at
+                },
+                "cohorts": {
+                    key: (b.cohorts.cohorts, b.cohorts.downloads, b.cohorts.serial)
+                    for key, b in self.backends.items()
+                    if b.cohorts.cohorts or b.cohorts.downloads
+                },
+                "last_request_id": self.journal.last_request_id,
+            }
+
+    def apply_state(self, state: Mapping[str, Any]) -> None:
+        """Restore what ``export_state`` gave (after ``replay`` of the journal)."""
+        with self.lock:
+            self._keys = dict(state["keys"])
+            self._revoked = set(state["revoked"])
+            self.faults.clear()
+            for spec in state["faults"]:
+                self.faults.add(Fault(**spec))
+            for key, throttled in state["throttled_at"].items():
+                self.backend(key).throttled_at.update(throttled)
+            for key, (cohorts, downloads, serial) in state["cohorts"].items():
+                project = self.backend(key).cohorts
+                project.cohorts.update(cohorts)
+                project.downloads.update(downloads)
+                project.serial = serial
+            self.journal.continue_request_ids(int(state["last_request_id"]))
+
+    def replay(self, rows: list[journal.Row], request: Request | None) -> None:
+        """Re-apply one journaled request after a restart: its ``rows`` (as the journal keeps
+        them, seq order) go back into the journal with their seqs, and an accepted request
+        (answered 200: every event ingested or deduplicated) counts again in the windows,
+        the dedupe set and the properties, exactly as when it was answered."""
+        endpoint = request.endpoint if request is not None else "httpapi"
+        with self.lock:
+            self.journal.restore(rows, endpoint)
+            if request is not None:
+                self.journal.log(request)
+            accepted = {journal.INGESTED, journal.DEDUPLICATED}
+            api_key = rows[0][1] if rows else None
+            if api_key is None or not all(row[4] in accepted for row in rows):
+                return
+            events = [orjson.loads(row[6]) for row in rows]
+            ids: IdColumns = ([e.get("device_id") for e in events],
+                              [e.get("user_id") for e in events])  # fmt: skip
+            now = rows[0][3] / 1000.0
+            backend = self.backend(api_key)
+            _, pending = throttle.decide(backend.windows, ids, now, endpoint, self.limits)
+            throttle.record(backend.windows, pending, now)
+            _deduped_and_applied(backend, events, ids, now)
+
+    def changes_since(self, seq: int, request_id: int) -> Changes:
+        """Everything a store needs to catch up, taken at one instant: the resets since the
+        last call, the journal rows after ``seq``, the requests after ``request_id``, and
+        ``export_state()``."""
+        with self.lock:
+            return Changes(
+                self.take_resets(),
+                self.journal.rows_after(seq),
+                self.journal.requests_since(request_id, None),
+                self.export_state(),
+            )
+
+    def take_resets(self) -> list[tuple[int, int, str | None]]:
+        """Resets since the last call: (last journal seq, last request id, key or None for
+        all) at the time of each, so a store forgets what they forgot."""
+        with self.lock:
+            taken, self.resets = self.resets, []
+            return taken
 
     # -- live views (the sandbox dashboard and /_mock/stream) -------------------------------
     def positions(self) -> tuple[int, int]:
@@ -543,6 +631,21 @@ class AmplitudeModel:
                 },
                 "requests": len(self.journal.requests),
             }
+
+
+def _deduped_and_applied(
+    backend: Backend, events: list[dict[str, Any]], ids: IdColumns, now: float
+) -> list[bool]:
+    """The state changes of an accepted request's events past the throttle: the dedupe set
+    (which are new), then the properties of the new ones. Shared by ingestion and replay."""
+    # Validation made every insert_id a string or None, so they go straight to dedupe.
+    insert_ids = list(map(dict.get, events, repeat("insert_id")))
+    new = backend.dedupe.new_flags(ids[0], insert_ids, now)
+    props = backend.properties
+    for event, flag in zip(events, new, strict=True):
+        if flag and ("user_properties" in event or "group_properties" in event):
+            props.apply_event(event)
+    return new
 
 
 def _as_key(value: Any) -> str | None:

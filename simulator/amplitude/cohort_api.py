@@ -129,6 +129,12 @@ class CohortApi:
         if fresh:
             self._indexed_seq = fresh[0].seq
 
+    def reindex(self) -> None:
+        """Index the whole journal again on next use (its entries were replaced: a restored
+        snapshot or a restart)."""
+        with self.model.lock:
+            self._indexed_seq = 0
+
     def members(self, api_key: str, cohort_id: str) -> list[Person] | None:
         """The cohort's members now (None for an unknown cohort)."""
         with self.model.lock:

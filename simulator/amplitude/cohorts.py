@@ -187,12 +187,12 @@ class ProjectCohorts:
         self.activity = Activity()
         self.cohorts: dict[str, Cohort] = {}
         self.downloads: dict[str, Download] = {}
-        self._serial = 0
+        self.serial = 0  # cohorts and requests made so far (their ids derive from it)
 
     def new_id(self, api_key: str, kind: str) -> str:
         """A stable, unique id (``kind`` ``cohort`` or ``request``), 7 lowercase chars."""
-        self._serial += 1
-        digest = hashlib.sha256(f"{api_key}:{kind}:{self._serial}".encode()).hexdigest()
+        self.serial += 1
+        digest = hashlib.sha256(f"{api_key}:{kind}:{self.serial}".encode()).hexdigest()
         return digest[:7] if kind == "cohort" else digest[:16]
 
     def members(self, cohort: Cohort, props: Any, now: float) -> list[Person]:

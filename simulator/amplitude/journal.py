@@ -306,6 +306,31 @@ class Journal:
             counts[(api_key, endpoint, outcome)] += n
             self.timeline.add(api_key, outcome, second, n)
 
+    def rows_after(self, seq: int) -> list[Row]:
+        """The stored rows newer than ``seq``, oldest first (a store copying the journal)."""
+        newer: list[Row] = []
+        for entry in reversed(self.entries):
+            if entry[0] <= seq:
+                break
+            newer.append(entry)
+        newer.reverse()
+        return newer
+
+    def restore(self, rows: list[Row], endpoint: str) -> None:
+        """Put back rows journaled before a restart, with their seqs (``replay``); counters
+        and timeline count them again."""
+        if not rows:
+            return
+        self.entries.extend(rows)
+        self._last_seq = max(self._last_seq, rows[-1][0])
+        for row in rows:
+            self.counts[(row[1], endpoint, row[4])] += 1
+            self.timeline.add(row[1], row[4], row[3] // 1000, 1)
+
+    def continue_request_ids(self, last_id: int) -> None:
+        """Number the next requests after ``last_id`` (a restart)."""
+        self._request_seq = itertools.count(max(last_id, self.last_request_id) + 1)
+
     def log(self, request: Request) -> None:
         self.requests.append(request)
 
