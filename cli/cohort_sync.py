@@ -11,7 +11,8 @@ is expected to fall behind), 2 on usage errors.
 
 Without ``--url`` a mock is served on a free 127.0.0.1 port for the run, its clock frozen and
 moved by the scenario. With ``--url`` the scenario uses that mock: it freezes its clock (scale 0)
-and creates its own Amplitude key and Braze workspace there (fresh per seed, so runs do not mix).
+and creates its own Amplitude key and Braze workspace there (fresh per seed, so runs do not mix);
+a mock other keys use is refused unless ``--take-over``, and the clock is put back at the end.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 from cli.durations import positive_duration
 from cli.errors import CliError
+from cli.shared_mock import add_take_over_argument, require_mock, taking_the_clock
 
 HELP = "run a cohort sync end to end over HTTP (Amplitude mock -> sync -> Braze mock) and report"
 START_S = 1_700_000_000.0  # the served mock's clock starts here (2023-11-14T22:13:20Z)
@@ -43,7 +45,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--users", type=int, default=200, help="users known to both systems")
     parser.add_argument("--buy-rate", type=float, default=0.05, help="purchase chance per hour")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--url", help="use this running mock instead of serving one")
+    parser.add_argument(
+        "--url",
+        help="use this running mock instead of serving one (its clock is put back at the end)",
+    )
+    add_take_over_argument(parser)
     parser.add_argument("--api-key", help="Amplitude API key (default: derived from the seed)")
     parser.add_argument("--secret-key", help="Amplitude secret key (default: derived)")
     parser.add_argument("--partner-key", default="currents-sim-partner-key")
@@ -55,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
     if args.users < 1 or not 0 <= args.buy_rate <= 1:
         raise CliError("--users must be >= 1 and --buy-rate within [0, 1]")
     if args.url:
-        return _report(args, _scenario(args, args.url.rstrip("/"), duration))
+        require_mock(args.url, "--url")
+        return _report(args, _scenario(args, args.url.rstrip("/"), duration, shared=True))
     from mocks.app import create_app
     from mocks.server import Server
     from simulator.clock import ControllableClock
@@ -69,14 +76,22 @@ def run(args: argparse.Namespace) -> int:
         server.close()
 
 
-def _scenario(args: argparse.Namespace, url: str, duration: float) -> dict[str, Any]:
+def _scenario(
+    args: argparse.Namespace, url: str, duration: float, *, shared: bool = False
+) -> dict[str, Any]:
+    """The scenario's report; on a ``shared`` mock (``--url``) it takes the clock as a good
+    neighbour (``cli.shared_mock``) and puts it back at the end."""
     import requests
 
     from cli.cohort_sync_driver import Driver
     from clients.transport import MockAdminError
 
     try:
-        return Driver(url, args).run(duration)
+        driver = Driver(url, args)
+        if not shared:
+            return driver.run(duration)
+        with taking_the_clock(url, [driver.api_key], args.take_over):
+            return driver.run(duration)
     except (requests.RequestException, MockAdminError) as exc:
         raise CliError(f"cannot talk to the mock at {url}: {exc}") from None
 

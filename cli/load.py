@@ -6,6 +6,7 @@ Exit code: Locust's (0 when every threshold held, 1 when one broke); 2 for usage
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from cli.durations import positive_duration
 from cli.errors import CliError
 from cli.outputs import add_force_argument, check_outputs, whole_folder
+from cli.shared_mock import add_take_over_argument, probe, taking_the_clock
 
 HELP = "run a Locust load scenario headless against the mock (or --host) with thresholds"
 
@@ -34,7 +36,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="wall-clock bound, e.g. 45s, 5m (a bare number is seconds; whole seconds, rounded up)",
     )
     parser.add_argument("--users", type=int, help="connector partitions (Locust users)")
-    parser.add_argument("--host", help="target URL (default: a mock started on 127.0.0.1)")
+    parser.add_argument(
+        "--host",
+        help="target URL (default: a mock started on 127.0.0.1); on a served currents-sim mock "
+        "only the run's API key is reset and the clock is put back at the end",
+    )
+    add_take_over_argument(parser)
     parser.add_argument(
         "--workers",
         type=int,
@@ -64,7 +71,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from load import thresholds
-    from load.runner import execute
+    from load.runner import run_api_key
     from load.scenarios import SCENARIOS
 
     for text in args.threshold:
@@ -77,7 +84,18 @@ def run(args: argparse.Namespace) -> int:
     names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
     if args.print_config:
         return _print_config(names, args)
+    shared_mock = bool(args.host) and probe(args.host, "--host")  # refused at once if not HTTP
     reports = _check_reports(Path(args.reports), names, args.force)
+    with contextlib.ExitStack() as stack:
+        if shared_mock:  # a served currents-sim mock that others may use: a good neighbour
+            keys = [run_api_key(_run_of(name, args)) for name in names]
+            stack.enter_context(taking_the_clock(args.host, keys, args.take_over))
+        return _run_all(names, reports, args)
+
+
+def _run_all(names: list[str], reports: Path, args: argparse.Namespace) -> int:
+    from load.runner import execute
+
     worst = 0
     for name in names:
         with whole_folder(reports / name, force=args.force) as folder:

@@ -16,6 +16,7 @@ from typing import Any
 from cli.durations import positive_duration
 from cli.errors import CliError
 from cli.outputs import add_force_argument, check_outputs, whole_folder
+from cli.shared_mock import add_take_over_argument, require_mock, taking_the_clock
 
 HELP = "run a connector failure scenario in simulated time and report delays and losses"
 
@@ -48,8 +49,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hours", type=hours, help="length of the generated stream")
     parser.add_argument("--daily-quota", type=int, help="Amplitude's per-id daily quota")
     parser.add_argument(
-        "--url", help="send to a served mock at URL (e.g. http://127.0.0.1:8080) instead"
+        "--url",
+        help="send to a served mock at URL (e.g. http://127.0.0.1:8080) instead; only the "
+        "scenario's own API keys are reset, and the mock clock is put back at the end",
     )
+    add_take_over_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,10 +68,15 @@ def run(args: argparse.Namespace) -> int:
     strategies = (
         (Strategy(args.strategy),) if args.strategy else (Strategy.BRAZE, Strategy.PER_DEVICE)
     )
-    kwargs: dict[str, Any] = {}
     if args.url:
-        kwargs["sink_factory"] = _http_factory(args.url)
-    report, runs = run_scenario(scenario, seed=args.seed, strategies=strategies, **kwargs)
+        require_mock(args.url, "--url")
+        with taking_the_clock(args.url, _own_keys(), args.take_over):
+            factory = _http_factory(args.url)
+            report, runs = run_scenario(
+                scenario, seed=args.seed, strategies=strategies, sink_factory=factory
+            )
+    else:
+        report, runs = run_scenario(scenario, seed=args.seed, strategies=strategies)
     if args.plot:
         from cli.plots import write_plots
 
@@ -102,16 +111,47 @@ def _override(scenario: Any, args: argparse.Namespace) -> Any:
     return replace(scenario, **changes)
 
 
+def _own_keys() -> tuple[str, ...]:
+    """The API keys a scenario sends with: the only data it touches on a shared mock."""
+    from simulator.connector.model import ConnectorConfig
+    from simulator.connector.scenarios import NEW_KEY, OLD_KEY
+
+    return (ConnectorConfig().api_key, OLD_KEY, NEW_KEY)
+
+
 def _http_factory(url: str) -> Any:
     from clients.http_sink import HttpSink
-    from clients.transport import MockAdminError
+
+    keys = _own_keys()
+
+    class NeighbourlySink(HttpSink):
+        """``HttpSink`` that resets, faults and counts only the scenario's own keys."""
+
+        def reset(self) -> None:
+            for key in keys:
+                self.admin.reset(key)
+                self.admin.clear_faults(api_key=key)
+
+        def add_fault(self, fault: dict[str, Any]) -> None:
+            super().add_fault({"api_key": keys[0], **fault})
+
+        def clear_faults(self) -> None:
+            for key in keys:
+                self.admin.clear_faults(api_key=key)
+
+        def deduplicated(self) -> int:
+            return self._count("deduplicated")
+
+        def ingested(self) -> int:
+            return self._count("ingested")
+
+        def _count(self, outcome: str) -> int:
+            per_key = self.admin.stats()["keys"]
+            return sum(int(per_key.get(key, {}).get(outcome, 0)) for key in keys)
 
     def factory(clock: Any, scenario: Any, seed: int) -> HttpSink:
-        try:
-            sink = HttpSink(url, clock)
-            sink.reset()
-        except MockAdminError as exc:
-            raise CliError(f"cannot drive the mock at {url}: {exc}") from None
+        sink = NeighbourlySink(url, clock)
+        sink.reset()
         return sink
 
     return factory

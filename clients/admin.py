@@ -262,9 +262,9 @@ class MockAdmin:
         """Add fault rules as given (``Fault`` fields, see ``mocks/openapi.json``)."""
         return list(self.http.call("POST", "/_mock/faults", body={"faults": rules})["faults"])
 
-    def clear_faults(self) -> None:
-        """Remove every fault rule (of every key)."""
-        self.http.call("DELETE", "/_mock/faults")
+    def clear_faults(self, *, api_key: str | None = None) -> None:
+        """Remove every fault rule (of every key), or with ``api_key`` only that key's rules."""
+        self.http.call("DELETE", "/_mock/faults", params={"api_key": api_key})
 
     # -- Amplitude cohorts (mock only) ------------------------------------------------------------
     def define_cohort(

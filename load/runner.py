@@ -47,6 +47,11 @@ class Run:
         return SCENARIOS[self.scenario].sized(self.size)
 
 
+def run_api_key(run: Run) -> str:
+    """The API key a run sends with: the only data it resets on a mock it shares."""
+    return run.api_key or f"load-{run.scenario}-{run.seed}"
+
+
 def serves_mock_api(host: str) -> bool:
     """Whether ``host`` is a currents-sim mock (it answers ``GET /_mock/health`` with JSON)."""
     from clients.admin import MockAdmin
@@ -85,7 +90,7 @@ def config(run: Run, scenario: Scenario, host: str, managed: bool) -> dict[str, 
         "scenario": scenario.name,
         "host": host,
         "managed_mock": managed,
-        "api_key": run.api_key or f"load-{scenario.name}-{run.seed}",
+        "api_key": run_api_key(run),
         "seed": run.seed,
         "workers": run.workers,
         "users": run.users or scenario.users,

@@ -21,7 +21,7 @@ from mocks.app import json_response, model_of
 from mocks.filters import multi_filters
 from simulator.amplitude import OUTCOMES, AmplitudeModel, Fault
 from simulator.amplitude.journal import FILTERS, any_matcher
-from simulator.clock import SettableClock
+from simulator.clock import ControllableClock, SettableClock
 
 bp = Blueprint("mock_admin", __name__, url_prefix="/_mock")
 WAITERS = "mock_admin_waiters"
@@ -120,7 +120,10 @@ def _cursor(args: Any) -> str | None:
 @bp.post("/reset")
 def reset() -> Response:
     api_key = bounds.read(_json_body(), "api_key")
-    _model().reset(api_key)
+    model = _model()
+    model.reset(api_key)
+    if api_key is None and isinstance(model.clock, ControllableClock):
+        model.clock.follow_base()  # a full reset also gives the clock back: real time, scale 1
     return json_response({"reset": api_key or "all"})
 
 
@@ -211,8 +214,10 @@ def add_faults() -> Response:
 
 @bp.delete("/faults")
 def clear_faults() -> Response:
-    _model().clear_faults()
-    return json_response({"faults": []})
+    """Every rule, or with ``?api_key=K`` only the rules scoped to that key."""
+    model = _model()
+    model.clear_faults(bounds.read(request.args, "api_key"))
+    return json_response({"faults": model.fault_rules()})
 
 
 _PROPERTY_ARGS = ("api_key", "user_id", "device_id", "group_type", "group_value")

@@ -120,3 +120,10 @@ class ControllableClock:
         with self._lock:
             self._reanchor(self._read())
             self._scale = float(scale)
+
+    def follow_base(self) -> None:
+        """Read the base clock again, at its speed (no offset, scale 1): the served mock's
+        ``POST /_mock/reset`` gives a moved or frozen clock back to real time this way."""
+        with self._lock:
+            self._anchor_base = self._anchor_sim = self._base.now()
+            self._scale = 1.0

@@ -414,9 +414,10 @@ class AmplitudeModel:
         with self.lock:
             self.faults.add(fault)
 
-    def clear_faults(self) -> None:
+    def clear_faults(self, api_key: str | None = None) -> None:
+        """Every fault rule, or those scoped to ``api_key``."""
         with self.lock:
-            self.faults.clear()
+            self.faults.clear(api_key)
 
     def reset(self, api_key: str | None = None) -> None:
         """Forget state: everything (journal, windows, faults), or one key's."""

@@ -191,8 +191,13 @@ class Faults:
     def add(self, fault: Fault) -> None:
         self.rules.append(fault)
 
-    def clear(self) -> None:
-        self.rules.clear()
+    def clear(self, api_key: str | None = None) -> None:
+        """Every rule, or only those scoped to ``api_key`` (a shared mock's neighbours keep
+        theirs)."""
+        if api_key is None:
+            self.rules.clear()
+        else:
+            self.rules[:] = [rule for rule in self.rules if rule.api_key != api_key]
 
     def pick(self, endpoint: str, api_key: str | None) -> Fault | None:
         for rule in self.rules:
