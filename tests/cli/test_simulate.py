@@ -75,7 +75,7 @@ def test_text_report_and_plots(capsys, tmp_path):
         (["no-such-scenario"], "unknown scenario"),
         (["misconfigured-device", "--outage", "3h"], "credential-expiry scenario only"),
         (["credential-expiry", "--events", "0"], "--events must be > 0"),
-        (["credential-expiry", "--url", "http://127.0.0.1:9"], "cannot drive the mock at"),
+        (["credential-expiry", "--url", "http://127.0.0.1:9"], "no HTTP server answers there"),
     ],
 )
 def test_user_errors_are_one_line_with_exit_2(capsys, argv, message):
