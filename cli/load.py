@@ -20,7 +20,7 @@ HELP = "run a Locust load scenario headless against the mock (or --host) with th
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from load.scenarios import SCENARIOS
+    from load.scenario_table import SCENARIOS
 
     parser.add_argument("scenario", choices=[*SCENARIOS, "all"], help="scenario to run")
     parser.add_argument(
@@ -72,7 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from load import thresholds
     from load.runner import run_api_key
-    from load.scenarios import SCENARIOS
+    from load.scenario_table import SCENARIOS
 
     for text in args.threshold:
         try:

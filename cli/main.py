@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -20,7 +19,7 @@ from typing import NoReturn
 from cli.errors import CliError
 from cli.outputs import take_not_written
 
-# Command name -> module. A module not present in this checkout is simply not offered.
+# Command name -> module, imported only when its command is built (``--help`` stays fast).
 COMMANDS: dict[str, str] = {
     "transform": "cli.transform",
     "validate": "cli.validate",
@@ -44,13 +43,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"currents-sim: {where}{message} (see {self.prog} --help)\n")
 
 
-def _available(names: Sequence[str]) -> dict[str, ModuleType]:
-    found = {}
-    for name in names:
-        module = COMMANDS[name]
-        if importlib.util.find_spec(module) is not None:
-            found[name] = importlib.import_module(module)
-    return found
+def _modules(names: Sequence[str]) -> dict[str, ModuleType]:
+    return {name: importlib.import_module(COMMANDS[name]) for name in names}
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -63,7 +57,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     names = [command] if command in COMMANDS else list(COMMANDS)
-    for name, module in _available(names).items():
+    for name, module in _modules(names).items():
         p = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(p)
         p.set_defaults(run_command=module.run)

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from load import thresholds as th
-from load.scenarios import SCENARIOS, Scenario
+from load.scenario_table import SCENARIOS, Scenario
 
-LOCUSTFILES = Path(__file__).parent / "scenarios"
+LOCUSTFILES = Path(__file__).parent / "locustfiles"
 ENV = "CURRENTS_LOAD"
 SIM_START_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z: every run starts the mock clock here
 

@@ -1,10 +1,10 @@
 """``create_app``: one independent mock per call (no module-level app), state in
 ``app.extensions``.
 
-Blueprints come from ``BLUEPRINT_MODULES``: each module present in the checkout exposes
-``init_app(app)``; ``mocks.braze`` is registered the same way once it exists. Every HTTP error the
-app itself raises (unknown path, wrong method, an unexpected exception) is answered as JSON with
-an integer ``code`` equal to the status, never a traceback (AMPLITUDE_API.md §12.2).
+Blueprints come from ``BLUEPRINT_MODULES``: each exposes ``init_app(app)`` and is imported by
+name when an app is made (they import this module's helpers, so not at its top). Every HTTP
+error the app itself raises (unknown path, wrong method, an unexpected exception) is answered as
+JSON with an integer ``code`` equal to the status, never a traceback (AMPLITUDE_API.md §12.2).
 
 Config keys (``config`` mapping): ``API_KEYS`` (list; empty or absent = sandbox, every key
 accepted), ``LIMITS`` (a ``Limits`` or a dict of its fields), ``ADMIN_TOKEN`` (``/_mock`` needs
@@ -14,7 +14,6 @@ this bearer token; ``mocks.admin_auth``), ``WAIT_SLOTS`` (concurrent ``/_mock/wa
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -61,8 +60,7 @@ def create_app(
     )
     app.extensions[MODEL] = model
     for name in BLUEPRINT_MODULES:
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name).init_app(app)
+        importlib.import_module(name).init_app(app)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
     app.wsgi_app = Cors(app.wsgi_app)  # type: ignore[method-assign]  # outermost: every answer
@@ -71,6 +69,13 @@ def create_app(
 
 def model_of(app: Flask) -> AmplitudeModel:
     found: AmplitudeModel = app.extensions[MODEL]
+    return found
+
+
+def find_model(app: Flask) -> AmplitudeModel | None:
+    """The app's Amplitude model, None on an app not made by ``create_app`` (a bare Flask app
+    serving another mock alone)."""
+    found: AmplitudeModel | None = app.extensions.get(MODEL)
     return found
 
 

@@ -3,15 +3,15 @@ views, serving ``simulator.braze.BrazeModel``.
 
 ``init_app(app)`` builds the model from ``app.config`` (``BRAZE_PARTNER_KEYS``,
 ``BRAZE_CLIENT_SECRETS``: lists; absent or empty = the sandbox defaults) on the clock of the
-app's Amplitude model when there is one, so ``/_mock/clock`` moves both mocks together.
+app's Amplitude model (``mocks.app.find_model``: ``create_app`` makes it before any blueprint)
+when there is one, so ``/_mock/clock`` moves both mocks together.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask
 
+from mocks.app import find_model
 from simulator.braze import DEFAULT_CLIENT_SECRET, DEFAULT_PARTNER_KEY, BrazeModel
 from simulator.clock import Clock, ControllableClock
 
@@ -21,7 +21,7 @@ EXTENSION = "braze_model"
 def init_app(app: Flask, clock: Clock | None = None) -> BrazeModel:
     from mocks.braze.routes import admin_bp, bp
 
-    amplitude: Any = app.extensions.get("amplitude_model")
+    amplitude = find_model(app)
     model = BrazeModel(
         clock or (amplitude.clock if amplitude is not None else ControllableClock()),
         partner_keys=app.config.get("BRAZE_PARTNER_KEYS") or [DEFAULT_PARTNER_KEY],

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from load.scenarios import SCENARIOS
+from load.scenario_table import SCENARIOS
 
 pytestmark = pytest.mark.load
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from load.scenarios import SCENARIOS
+from load.scenario_table import SCENARIOS
 from load.thresholds import Threshold, evaluate, merge, parse
 
 
@@ -68,7 +68,7 @@ def test_every_scenario_has_thresholds_and_a_locustfile() -> None:
 
 
 def test_pure_modules_do_not_import_locust() -> None:
-    import load.scenarios
+    import load.scenario_table
     import load.thresholds
     import load.truth  # noqa: F401
 

@@ -9,4 +9,4 @@ from load.users import ConnectorUser
 
 
 class ExpiringKeyConnector(ConnectorUser):
-    """Its events and hot device come from the scenario table (load/scenarios.py)."""
+    """Its events and hot device come from the scenario table (load/scenario_table.py)."""

@@ -1,6 +1,6 @@
 """DATA: the load scenarios, their sizes and their pass/fail thresholds (no locust import).
 
-Each scenario is one thin locustfile in ``load/scenarios/`` over the shared connector users of
+Each scenario is one thin locustfile in ``load/locustfiles/`` over the shared connector users of
 ``load/users.py``. Sizes: ``ci`` (the smoke run inside ``make test``: seconds, a few thousand
 events) and ``full`` (``make load``: minutes). Times in ``params`` are *simulated* seconds on the
 mock's clock, which runs ``clock_scale`` times faster than the wall.
