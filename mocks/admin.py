@@ -337,3 +337,24 @@ def cohorts_view() -> Response:
     return json_response(
         {"cohorts": [{k: c.get(k) for k in keep} for c in listed.get("cohorts", [])]}
     )
+
+
+@bp.route("/devices/<device_id>", methods=["GET", "PUT"])
+def device(device_id: str) -> Response:
+    """A device of one key: ``PUT {"api_key", "silenced": true|false}`` makes Amplitude treat it
+    as spam (its events get the [V2] 400 "Events silenced for device_id") or stops it."""
+    if request.method == "GET":
+        api_key = request.args.get("api_key")
+    else:
+        body = _json_body()
+        api_key = body.get("api_key")
+        silenced = body.get("silenced", True)
+        if not isinstance(silenced, bool):
+            raise AdminError("silenced must be true or false")
+    if not isinstance(api_key, str) or not api_key:
+        raise AdminError("api_key is required")
+    model = _model()
+    if request.method == "PUT":
+        model.silence(api_key, device_id, silenced)
+    state = {"api_key": api_key, "device_id": device_id}
+    return json_response({**state, "silenced": model.is_silenced(api_key, device_id)})

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from flask import Flask, Response
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from mocks.cors import Cors
@@ -83,9 +83,16 @@ def json_response(body: Any, status: int = 200) -> Response:
     return Response(orjson.dumps(body), status=status, mimetype="application/json")
 
 
+# [V2] lists "Invalid request path" among the 400 Bad Request errors (AMPLITUDE_API.md §3.2):
+# a path Amplitude does not serve answers 400 with it. The control plane keeps 404s.
+INVALID_PATH = {"code": 400, "error": "Invalid request path"}
+
+
 def _http_error(exc: HTTPException) -> Response:
     """JSON ``{"code", "error"}``, keeping the exception's headers (a 405's ``Allow``)."""
     status = exc.code or 500
+    if status == 404 and not request.path.startswith("/_mock/"):
+        return json_response(INVALID_PATH, 400)
     error = "Invalid request path" if status == 404 else (exc.name or "Error")
     response = json_response({"code": status, "error": error}, status)
     for name, value in exc.get_headers():

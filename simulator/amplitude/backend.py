@@ -17,7 +17,7 @@ import orjson
 
 from simulator.amplitude import errors, journal, throttle
 from simulator.amplitude.cohorts import ProjectCohorts
-from simulator.amplitude.dedupe import Dedupe
+from simulator.amplitude.dedupe import Dedupe, dedupe_devices
 from simulator.amplitude.errors import UploadResult
 from simulator.amplitude.export import Ingested
 from simulator.amplitude.faults import Fault, FaultRequest, Faults
@@ -49,6 +49,7 @@ class Backend:
         self.properties = Properties()
         self.throttled_at: dict[tuple[str, str], float] = {}
         self.cohorts = ProjectCohorts()  # simulator.amplitude.cohort_api
+        self.silenced: set[str] = set()  # device ids Amplitude has silenced (spam), [V2] 400
 
     def reset(self) -> None:
         self.windows.clear()
@@ -56,6 +57,7 @@ class Backend:
         self.properties.clear()
         self.throttled_at.clear()
         self.cohorts.clear()
+        self.silenced.clear()
 
     def throttled_now(self, now: float, window_s: float) -> dict[str, list[str]]:
         """Ids answered 429 within the last window, by kind."""
@@ -285,12 +287,20 @@ class AmplitudeModel:
                     _OTHERS_INVALID, endpoint=endpoint)  # fmt: skip
             return errors.bad_request(problems.error(), **problems.body_fields())
         backend = self.backend(api_key)
-        verdict, pending = throttle.decide(backend.windows, ids, now, endpoint, limits)
+        silenced = [i for i, d in enumerate(ids[0]) if d is not None and d in backend.silenced]
+        if silenced:
+            devices = sorted({d for d in ids[0] if d is not None and d in backend.silenced})
+            log.add(api_key, rid, now_ms, journal.INVALID, events, dict.fromkeys(silenced,
+                    "device silenced"), _OTHERS_INVALID, endpoint=endpoint)  # fmt: skip
+            return errors.silenced(devices, silenced, limits.eps_for(endpoint))
+        identifies = identify_indices(events)
+        counted = without(ids, identifies)
+        verdict, pending = throttle.decide(backend.windows, counted, now, endpoint, limits)
         if verdict is not None:
             self._journal_throttled(backend, verdict, ids, events, rid, now, endpoint)
             return verdict.result()
         throttle.record(backend.windows, pending, now)
-        ingested = self._ingest(backend, events, ids, rid, now, endpoint)
+        ingested = self._ingest(backend, events, ids, rid, now, endpoint, identifies)
         count = len(events) if limits.count_duplicates_as_ingested else ingested
         return errors.success(count, size_bytes, now_ms)
 
@@ -302,6 +312,7 @@ class AmplitudeModel:
         rid: int,
         now: float,
         endpoint: str,
+        identifies: list[int],
     ) -> int:
         new = _deduped_and_applied(backend, events, ids, now)
         ingested = new.count(True)
@@ -309,6 +320,9 @@ class AmplitudeModel:
             outcomes = [journal.INGESTED] * ingested
         else:
             outcomes = [journal.INGESTED if flag else journal.DEDUPLICATED for flag in new]
+        for i in identifies:  # identify calls are not events: journaled as their own kind
+            if new[i]:
+                outcomes[i] = journal.IDENTIFIED
         self.journal.add_each(
             backend.api_key, rid, int(now * 1000), outcomes, events, endpoint=endpoint
         )
@@ -410,6 +424,21 @@ class AmplitudeModel:
         with self.lock:
             return [rule.to_dict() for rule in self.faults.rules]
 
+    def silence(self, api_key: str, device_id: str, silenced: bool = True) -> None:
+        """Make Amplitude treat ``device_id`` as spam: its events get the [V2] 400 "Events
+        silenced for device_id" (or stop doing so)."""
+        with self.lock:
+            found = self.backend(api_key).silenced
+            if silenced:
+                found.add(device_id)
+            else:
+                found.discard(device_id)
+
+    def is_silenced(self, api_key: str, device_id: str) -> bool:
+        with self.lock:
+            backend = self.backends.get(api_key)
+            return backend is not None and device_id in backend.silenced
+
     def add_fault(self, fault: Fault) -> None:
         with self.lock:
             self.faults.add(fault)
@@ -482,7 +511,7 @@ class AmplitudeModel:
             self.journal.restore(rows, endpoint)
             if request is not None:
                 self.journal.log(request)
-            accepted = {journal.INGESTED, journal.DEDUPLICATED}
+            accepted = {journal.INGESTED, journal.DEDUPLICATED, journal.IDENTIFIED}
             api_key = rows[0][1] if rows else None
             if api_key is None or not all(row[4] in accepted for row in rows):
                 return
@@ -491,7 +520,8 @@ class AmplitudeModel:
                               [e.get("user_id") for e in events])  # fmt: skip
             now = rows[0][3] / 1000.0
             backend = self.backend(api_key)
-            _, pending = throttle.decide(backend.windows, ids, now, endpoint, self.limits)
+            counted = without(ids, identify_indices(events))
+            _, pending = throttle.decide(backend.windows, counted, now, endpoint, self.limits)
             throttle.record(backend.windows, pending, now)
             _deduped_and_applied(backend, events, ids, now)
 
@@ -641,12 +671,37 @@ def _deduped_and_applied(
     (which are new), then the properties of the new ones. Shared by ingestion and replay."""
     # Validation made every insert_id a string or None, so they go straight to dedupe.
     insert_ids = list(map(dict.get, events, repeat("insert_id")))
-    new = backend.dedupe.new_flags(ids[0], insert_ids, now)
+    new = backend.dedupe.new_flags(dedupe_devices(ids), insert_ids, now)
     props = backend.properties
     for event, flag in zip(events, new, strict=True):
         if flag and ("user_properties" in event or "group_properties" in event):
             props.apply_event(event)
     return new
+
+
+IDENTIFY_TYPES = frozenset({IDENTIFY, GROUP_IDENTIFY})
+
+
+def identify_indices(events: list[dict[str, Any]]) -> list[int]:
+    """Indices of ``$identify`` / ``$groupidentify`` events (from the SDKs or the Identify APIs).
+
+    [IDENT]: an identify call creates no event, so "active/new-user counts and event volume are
+    unaffected": the mock does not count them toward the throttle window, the daily quota or
+    cohort activity (journaled as ``identified``, not ``ingested``)."""
+    types = list(map(dict.get, events, repeat("event_type")))
+    if IDENTIFY not in types and GROUP_IDENTIFY not in types:
+        return []
+    return [i for i, t in enumerate(types) if t in IDENTIFY_TYPES]
+
+
+def without(ids: IdColumns, indices: list[int]) -> IdColumns:
+    """``ids`` with the events at ``indices`` carrying no id (the throttle skips them)."""
+    if not indices:
+        return ids
+    devices, users = list(ids[0]), list(ids[1])
+    for i in indices:
+        devices[i] = users[i] = None
+    return devices, users
 
 
 def _as_key(value: Any) -> str | None:

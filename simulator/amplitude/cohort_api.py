@@ -122,10 +122,13 @@ class CohortApi:
                 break
             fresh.append(entry)
         for entry in reversed(fresh):
-            if entry.outcome == journal.INGESTED and entry.api_key is not None:
-                event = entry.to_dict()
-                backend = self.model.backend(entry.api_key)
-                backend.cohorts.activity.observe(event, entry.received_at / 1000.0)
+            if entry.api_key is None:
+                continue
+            if entry.outcome == journal.INGESTED:
+                activity = self.model.backend(entry.api_key).cohorts.activity
+                activity.observe(entry.to_dict(), entry.received_at / 1000.0)
+            elif entry.outcome == journal.IDENTIFIED:
+                self.model.backend(entry.api_key).cohorts.activity.identified(entry.to_dict())
         if fresh:
             self._indexed_seq = fresh[0].seq
 

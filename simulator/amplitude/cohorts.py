@@ -75,6 +75,11 @@ class Activity:
         at = t / 1000.0 if isinstance(t, int) and not isinstance(t, bool) else received_s
         self.times.setdefault(event_type, {}).setdefault(person.key, []).append(at)
 
+    def identified(self, event: dict[str, Any]) -> None:
+        """An identify call: the person becomes known (Profile API, property rules), but it is
+        no activity ([IDENT]: "no event is created"), so no event-based rule counts it."""
+        self.person(_text(event.get("user_id")), _text(event.get("device_id")))
+
     def clear(self) -> None:
         self.persons.clear()
         self.by_amplitude_id.clear()

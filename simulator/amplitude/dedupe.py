@@ -11,9 +11,35 @@ strings), so a million pairs fit in ~100 MB. Two different pairs collide with pr
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from itertools import repeat
 from operator import is_
+
+from simulator.amplitude.validation import IdColumns
+
+
+def derived_device_id(user_id: str) -> str:
+    """The device id Amplitude derives for an event sent without one.
+
+    [V2] / [BATCH] event table (AMPLITUDE_API.md §2.3): ``device_id`` is "required unless
+    ``user_id`` is present ... if missing, Amplitude derives it from a hash of ``user_id``", so an
+    event without ``device_id`` is deduplicated on that derived id: two users sending the same
+    ``insert_id`` never collide. Amplitude's hash is not documented; this one is the mock's
+    (stable, and distinct per ``user_id``)."""
+    return "derived:" + hashlib.blake2b(user_id.encode(), digest_size=12).hexdigest()
+
+
+def dedupe_devices(ids: IdColumns) -> list[str | None]:
+    """The device column dedupe keys on: the event's ``device_id``, else the one derived from
+    its ``user_id``. The common request (every event has a device id) is the column itself."""
+    devices, users = ids
+    if None not in devices:
+        return devices
+    return [
+        d if d is not None or u is None else derived_device_id(u)
+        for d, u in zip(devices, users, strict=True)
+    ]
 
 
 class Dedupe:

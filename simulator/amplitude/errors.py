@@ -23,6 +23,7 @@ INVALID_FIELDS = "Invalid field values on some events"
 INVALID_ID_LENGTH = "Invalid id length for user_id or device_id"
 TOO_LARGE = "Payload too large"
 THROTTLED = "Too many requests for some devices and users"
+SILENCED = "Events silenced for device_id"
 # AMPLITUDE_API.md §6.1: the Identify API answers 400 "missing_event" for a bad identification.
 MISSING_EVENT = "missing_event"
 
@@ -79,6 +80,21 @@ def invalid_api_key(key: str) -> UploadResult:
     Python 1.3.0 recognises exactly this prefix with its colon (``processor.py``).
     """
     return bad_request(f"Invalid API key: {key}")
+
+
+def silenced(devices: list[str], indices: list[int], eps_threshold: int) -> UploadResult:
+    """[V2] documented example (AMPLITUDE_API.md §3.2): the "silenced" 400 carries the throttle
+    keys too. Both SDKs drop ``silenced_events`` and resend the rest (Python ``http_client.py``
+    ``invalid_or_silenced_index``; analytics-core ``destination.js`` ``handleInvalidResponse``)."""
+    return bad_request(
+        SILENCED,
+        eps_threshold=eps_threshold,
+        exceeded_daily_quota_devices={},
+        silenced_devices=devices,
+        silenced_events=indices,
+        throttled_devices={},
+        throttled_events=[],
+    )
 
 
 def payload_too_large() -> UploadResult:

@@ -26,6 +26,9 @@ INVALID = "invalid"
 UNAUTHORIZED = "unauthorized"
 DEDUPLICATED = "deduplicated"
 PAYLOAD_TOO_LARGE = "payload_too_large"
+# Identify and group identify calls are not events ([IDENT]: "no event is created"): they are
+# journaled under this kind of their own, never as ingested events.
+IDENTIFIED = "identified"
 OUTCOMES = (
     INGESTED,
     THROTTLED,
@@ -34,6 +37,7 @@ OUTCOMES = (
     UNAUTHORIZED,
     DEDUPLICATED,
     PAYLOAD_TOO_LARGE,
+    IDENTIFIED,
 )
 FILTERS = ("api_key", "user_id", "device_id", "event_type", "insert_id", "outcome")
 

@@ -192,8 +192,8 @@ def test_identify_and_group_identify_update_properties(amplitude_mock):
     client.identify(Identify().set("plan", "pro").add("logins", 2).append("tags", "a"), who)
     client.group_identify("org", "acme", Identify().set("size", 10))
     client.flush()
-    amplitude_mock.wait(1, event_type="$identify")
-    amplitude_mock.wait(1, event_type="$groupidentify")
+    amplitude_mock.wait(1, event_type="$identify", outcome="identified")
+    amplitude_mock.wait(1, event_type="$groupidentify", outcome="identified")
     client.shutdown()
     assert amplitude_mock.properties(user_id="user-0001") == {
         "plan": "pro",

@@ -51,4 +51,4 @@ def test_a_success_and_a_throttle_answer_carry_the_origin_header(amplitude_mock)
 
 def test_an_unknown_path_answer_carries_the_origin_header(amplitude_mock):
     answer = requests.get(f"{amplitude_mock.url}/no/such/path", timeout=10)
-    assert answer.status_code == 404 and answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert answer.status_code == 400 and answer.headers["Access-Control-Allow-Origin"] == "*"

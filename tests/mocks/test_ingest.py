@@ -130,7 +130,8 @@ def test_gzip_cap_applies_after_inflating(client):
 
 
 def test_unknown_paths_and_methods_answer_json_with_code(client):
-    assert client.get("/nope").json == {"code": 404, "error": "Invalid request path"}
+    assert client.get("/nope").json == {"code": 400, "error": "Invalid request path"}
+    assert client.get("/_mock/nope").json == {"code": 404, "error": "Invalid request path"}
     assert client.get("/2/httpapi").json["code"] == 405
 
 
