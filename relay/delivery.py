@@ -5,6 +5,11 @@ submitted, steps the engine (one Amplitude request per step, so each is stamped 
 went out), forgets the rows the engine says are settled, and otherwise sleeps until the engine's
 next due instant or the next submission. ``stats`` is a snapshot refreshed after every step, so
 ``GET /stats`` never waits behind a request in flight.
+
+Memory is bounded whatever the backlog (a 48-hour credential outage, Braze posting faster than
+Amplitude takes): the engine is fed only while it holds fewer than ``max_in_memory`` events, and
+a submitted row keeps its parsed events only while fewer than that many wait; any other row
+waits as its id alone and is read back from the outbox when there is room.
 """
 
 from __future__ import annotations
@@ -16,17 +21,29 @@ from typing import Any
 
 from relay.outbox import Outbox
 from simulator.clock import Clock
-from simulator.relay import RelayEngine
+from simulator.relay import RelayEngine, parse_events
 
 IDLE_WAKE_S = 1.0  # an idle thread still wakes now and then to check for a stop
+MAX_IN_MEMORY = 20_000  # events held parsed: in the engine, and again waiting in the intake
+
+Waiting = tuple[int, int, list[dict[str, Any]] | None]  # row, events in it, the events (or None)
 
 
 class Delivery:
     """One thread running ``engine``; rows come in through ``submit``."""
 
-    def __init__(self, engine: RelayEngine, outbox: Outbox, clock: Clock) -> None:
+    def __init__(
+        self,
+        engine: RelayEngine,
+        outbox: Outbox,
+        clock: Clock,
+        *,
+        max_in_memory: int = MAX_IN_MEMORY,
+    ) -> None:
         self.engine, self.outbox, self.clock = engine, outbox, clock
-        self._intake: deque[tuple[int, list[dict[str, Any]]]] = deque()
+        self.max_in_memory = max_in_memory
+        self._intake: deque[Waiting] = deque()
+        self._parsed = 0  # events waiting in the intake with their parsed events
         self._waiting = 0  # events submitted and not yet taken by the thread
         self._wake = threading.Condition()
         self._stopping = False
@@ -37,10 +54,15 @@ class Delivery:
         self._thread.start()
         return self
 
-    def submit(self, row: int, events: list[dict[str, Any]]) -> None:
+    def submit(self, row: int, count: int, events: list[dict[str, Any]] | None = None) -> None:
+        """Row ``row`` (``count`` events) is stored; ``events`` saves reading it back."""
         with self._wake:
-            self._intake.append((row, events))
-            self._waiting += len(events)
+            if events is not None and self._parsed + count <= self.max_in_memory:
+                self._parsed += count
+            else:
+                events = None
+            self._intake.append((row, count, events))
+            self._waiting += count
             self._wake.notify()
 
     def stats(self) -> dict[str, Any]:
@@ -63,23 +85,35 @@ class Delivery:
             if taken is None:
                 return
             now = self.clock.now()
-            for row, events in taken:
+            for row, _, events in taken:
+                if events is None:
+                    parsed = parse_events(self.outbox.body(row))
+                    events = parsed if isinstance(parsed, list) else []  # stored bodies are valid
                 self.engine.accept(row, events, now)
             self.engine.step(self.clock.now())
             self.outbox.forget(self.engine.finished_rows())
             self._snapshot = self.engine.stats()
 
-    def _take(self) -> list[tuple[int, list[dict[str, Any]]]] | None:
-        """What was submitted, once there is something to do; None when stopping."""
+    def _take(self) -> list[Waiting] | None:
+        """Rows to feed the engine (as many as it has room for) once there is something to do;
+        None when stopping."""
         with self._wake:
-            while not self._stopping and not self._intake:
+            while not self._stopping and not self._room_for_intake():
                 wait = self.engine.due() - self.clock.now()
                 if wait <= 0:
                     break
                 self._wake.wait(IDLE_WAKE_S if math.isinf(wait) else min(wait, IDLE_WAKE_S))
             if self._stopping:
                 return None
-            taken = list(self._intake)
-            self._intake.clear()
-            self._waiting = 0
+            room = self.max_in_memory - self.engine.tally.in_flight()
+            taken: list[Waiting] = []
+            while self._intake and room > 0:
+                row, count, events = self._intake.popleft()
+                taken.append((row, count, events))
+                room -= count
+                self._waiting -= count
+                self._parsed -= count if events is not None else 0
             return taken
+
+    def _room_for_intake(self) -> bool:
+        return bool(self._intake) and self.engine.tally.in_flight() < self.max_in_memory

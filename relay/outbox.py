@@ -65,11 +65,20 @@ class Outbox:
             self._db.executemany("DELETE FROM outbox WHERE row = ?", [(r,) for r in rows])
             self._db.execute("COMMIT")
 
-    def pending(self) -> Iterator[tuple[int, bytes]]:
-        """Rows not yet settled, oldest first (read once, at start, before serving)."""
+    def pending(self) -> Iterator[tuple[int, int]]:
+        """(row, events) of the rows not yet settled, oldest first (their bodies stay on disk
+        until ``body`` is asked for them)."""
         with self._lock:
-            found = self._db.execute("SELECT row, body FROM outbox ORDER BY row").fetchall()
+            found = self._db.execute("SELECT row, events FROM outbox ORDER BY row").fetchall()
         yield from found
+
+    def body(self, row: int) -> bytes:
+        """The stored request body of ``row``."""
+        with self._lock:
+            found = self._db.execute("SELECT body FROM outbox WHERE row = ?", (row,)).fetchone()
+        if found is None:
+            raise KeyError(row)
+        return bytes(found[0])
 
     def count(self) -> tuple[int, int]:
         """Rows and events stored."""

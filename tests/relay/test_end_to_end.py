@@ -1,7 +1,8 @@
 """End to end with processes, as a team would run it: the served mock (Amplitude), the reference
-relay (the connector under test) and Braze's side posting generated Currents events in Custom
-HTTP batches of 100 with a bearer token. Every exportable event is ingested exactly once and
-the conformance checker, reading the mock, finds nothing wrong."""
+relay (the connector under test) and Braze's side (``currents-sim send``: Custom HTTP batches of
+100 with a bearer token) sending generated Currents events. Every exportable event is ingested
+exactly once and the conformance checker, reading the mock, finds nothing wrong; a bad token is
+refused by the relay and reported by the sender."""
 
 from __future__ import annotations
 
@@ -14,11 +15,17 @@ import orjson
 import requests
 
 from simulator.transform import Transformed, transform
-from tests.relay.helpers import Process, generated, journal_ids, post, processes, wait_ingested
+from tests.relay.helpers import Process, generated, journal_ids, processes, wait_ingested
 
 KEY = "relay-e2e-key-00001"
 TOKEN = "e2e-bearer-token"
 EVENTS = 2000
+
+
+def currents_sim(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 def test_generated_events_through_the_relay_are_ingested_once_and_conform(tmp_path: Path) -> None:
@@ -35,10 +42,11 @@ def test_generated_events_through_the_relay_are_ingested_once_and_conform(tmp_pa
                         "--api-key", KEY, "--token", TOKEN, "--flush", "0.2s",
                         "--data-dir", str(tmp_path / "outbox"))  # fmt: skip
         started.append(relay)
-        with requests.Session() as braze:
-            for i in range(0, EVENTS, 100):
-                body = orjson.dumps({"events": events[i : i + 100]})
-                assert post(relay.url, body, TOKEN, session=braze).status_code == 200
+        sent = currents_sim("send", "--to", relay.url, "--token", TOKEN, "--from", str(produced),
+                            "--max-wait", "0.5s", "--json")  # fmt: skip
+        assert sent.returncode == 0, sent.stderr[-2000:]
+        ledger = json.loads(sent.stdout)
+        assert ledger["acknowledged"] == EVENTS and ledger["undelivered"] == 0
         wait_ingested(mock.url, KEY, len(exportable), timeout_s=120)
 
         ids = journal_ids(mock.url, KEY)
@@ -47,13 +55,23 @@ def test_generated_events_through_the_relay_are_ingested_once_and_conform(tmp_pa
         assert stats["accepted"] == EVENTS and stats["queued"] == 0
         assert stats["delivered"] + stats["skipped"] == EVENTS and stats["dropped"] == 0
 
-        graded = subprocess.run(
-            [sys.executable, "-m", "cli", "conformance", "--produced", str(produced),
-             "--mock", mock.url, "--api-key", KEY, "--json"],
-            capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
+        graded = currents_sim("conformance", "--produced", str(produced), "--mock", mock.url,
+                              "--api-key", KEY, "--json")  # fmt: skip
         report = json.loads(graded.stdout)
         failed = [r["rule"] for r in report["rules"] if r["passed"] is False]
         assert graded.returncode == 0 and failed == [], (failed, graded.stderr[-2000:])
         assert report["matched"] == report["expected"] == len(exportable)
         assert report["missing"] == report["extra"] == 0
+
+
+def test_a_bad_token_is_refused_by_the_relay_and_reported_by_the_sender(tmp_path: Path) -> None:
+    with processes() as started:
+        relay = Process("relay", "--listen", "127.0.0.1:0", "--amplitude", "http://127.0.0.1:9",
+                        "--api-key", KEY, "--token", TOKEN)  # fmt: skip
+        started.append(relay)
+        sent = currents_sim("send", "--to", relay.url, "--token", "not-the-token", "-n", "10")
+        assert sent.returncode == 2
+        assert sent.stderr.startswith("currents-sim: ") and "401" in sent.stderr
+        assert sent.stderr.count("\n") == 1
+        stats = requests.get(f"{relay.url}/stats", timeout=10).json()
+        assert stats["accepted"] == 0 and stats["refused_requests"] >= 1
