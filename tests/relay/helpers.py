@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -124,3 +125,13 @@ def wait_ingested(mock_url: str, key: str, count: int, timeout_s: float = 60.0) 
     body = {"api_key": key, "count": count, "timeout_s": timeout_s}
     result = requests.post(f"{mock_url}/_mock/wait", json=body, timeout=timeout_s + 10).json()
     assert result["ok"], f"waited {timeout_s} s for {count} events, saw {result['matched']}"
+
+
+def relay_settled(relay_url: str, timeout_s: float = 30.0) -> dict[str, Any]:
+    """A relay's ``/stats`` once it holds nothing (its figures lag a delivery by one step)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        stats: dict[str, Any] = requests.get(f"{relay_url}/stats", timeout=10).json()
+        if not stats["queued"] or time.monotonic() >= deadline:
+            return stats
+        time.sleep(0.02)

@@ -15,7 +15,14 @@ import orjson
 import requests
 
 from simulator.transform import Transformed, transform
-from tests.relay.helpers import Process, generated, journal_ids, processes, wait_ingested
+from tests.relay.helpers import (
+    Process,
+    generated,
+    journal_ids,
+    processes,
+    relay_settled,
+    wait_ingested,
+)
 
 KEY = "relay-e2e-key-00001"
 TOKEN = "e2e-bearer-token"
@@ -51,7 +58,7 @@ def test_generated_events_through_the_relay_are_ingested_once_and_conform(tmp_pa
 
         ids = journal_ids(mock.url, KEY)
         assert sorted(ids) == exportable  # each exportable event once, nothing else
-        stats = requests.get(f"{relay.url}/stats", timeout=10).json()
+        stats = relay_settled(relay.url)
         assert stats["accepted"] == EVENTS and stats["queued"] == 0
         assert stats["delivered"] + stats["skipped"] == EVENTS and stats["dropped"] == 0
 

@@ -16,7 +16,7 @@ import requests
 from relay.outbox import FILE_NAME
 from relay.running import Relay
 from simulator.connector import ConnectorConfig
-from tests.relay.helpers import batch, envelope, post
+from tests.relay.helpers import batch, envelope, post, relay_settled
 
 TOKEN = "braze-currents-token-1"
 
@@ -77,7 +77,7 @@ def test_unknown_event_types_and_fields_pass_and_are_counted(
     body = orjson.dumps({"events": [known, unknown, storage_only], "new_top_level": True})
     assert post(relay.url, body, TOKEN).status_code == 200
     amplitude_mock.wait(1)
-    figures = stats(relay)
+    figures = relay_settled(relay.url)
     assert figures["accepted"] == 3 and figures["delivered"] == 1
     assert figures["skipped_by_reason"] == {"unknown_type": 1, "not_exported": 1}
 

@@ -14,7 +14,15 @@ import requests
 
 from cli.main import main
 from relay.outbox import FILE_NAME
-from tests.relay.helpers import Process, batch, journal_ids, post, processes, wait_ingested
+from tests.relay.helpers import (
+    Process,
+    batch,
+    journal_ids,
+    post,
+    processes,
+    relay_settled,
+    wait_ingested,
+)
 
 KEY = "relay-durability-key-1"
 
@@ -106,7 +114,7 @@ def test_killed_while_delivering_and_restarted_ingests_each_event_once(tmp_path:
         started.append(second)
         wait_ingested(mock.url, KEY, 3000)
         assert sorted(journal_ids(mock.url, KEY)) == [f"ev-{n:08d}" for n in range(3000)]
-        stats = requests.get(f"{second.url}/stats", timeout=10).json()
+        stats = relay_settled(second.url)
         assert stats["queued"] == 0
 
 
