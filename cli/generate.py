@@ -24,7 +24,7 @@ from cli.errors import CliError
 from cli.outputs import STDIO, add_force_argument, check_outputs, whole_file, whole_folder
 
 if TYPE_CHECKING:
-    from simulator.generator.provider import Identity
+    from simulator.generator import Identity
 
 HELP = "generate seeded Currents events (JSON Lines or Avro files)"
 DEFAULT_START = "2024-01-01T00:00:00Z"  # fixed, so runs repeat; never the wall clock

@@ -1,8 +1,8 @@
 """Flat records written straight as JSON text: the fast path from the stream to JSON Lines.
 
-Why: a record dict built only for ``orjson.dumps`` to encode and free was most of what an event
-cost (callgrind: ~17k of ~23k instructions). A *line builder* is compiled from the same plan as
-the record builder (``provider.plan_slots``), draws the same values in the same order and writes
+Why: a record dict built only for ``orjson.dumps`` to encode and free is most of what an event
+costs. A *line builder* is compiled from the same plan as the record builder
+(``plans.plan_slots``), draws the same values in the same order and writes
 each one as orjson encodes it, so a stream of lines is, byte for byte, ``orjson.dumps`` of the
 stream of records (``tests/simulator/generator/test_lines.py`` checks every type and mix).
 
@@ -16,31 +16,24 @@ A user whose context leaves a *required* field None (no device, for instance) ha
 made per event; such users' events are built by the record builder and encoded by
 ``orjson.dumps``, which draws alike and gives the same bytes.
 
-Tried and measured (callgrind and wall time, 200,000 default-mix events): rendering each user's
-runs of consecutive context fields once per record layout cost more in renders (each user meets
-~8 layouts over ~40 events) than it saved per event; assembling a block's lines column-wise
-(``map("".join, zip(...))``) cost as much as the f-string per event.
+Tried and left out, for costing more than they saved: rendering each user's runs of consecutive
+context fields once per record layout (a user meets several layouts in a few dozen events);
+assembling a block's lines column-wise (``map("".join, zip(...))``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 from operator import itemgetter
-from types import CodeType, FunctionType
 from typing import Any
 
 import orjson
 
-from simulator.generator.provider import (
-    CONTEXT_FIELDS,
-    MADE,
-    Campaign,
-    Context,
-    CurrentsProvider,
-    Slot,
-    plan_slots,
-)
+from simulator import codegen
+from simulator.generator.campaigns import Campaign
+from simulator.generator.plans import MADE, Slot, plan_slots
+from simulator.generator.population import CONTEXT_FIELDS, Context
+from simulator.generator.records import RecordBuilders
 
 NULL = "null"  # one object: users' nulls are it, so builders test them with ``is``
 _FIELD_INDEX = {name: i for i, name in enumerate(CONTEXT_FIELDS)}
@@ -66,14 +59,14 @@ def rendered_users(contexts: Sequence[Context]) -> list[Rendered]:
         values = list(map(itemgetter(name), contexts))
         texts = next((t for v, t in seen if v == values), None)  # identical items: fast
         if texts is None:
-            texts = _texts(values)
+            texts = json_texts(values)
             seen.append((values, texts))
         columns.append(texts)
     rows = zip(*columns, strict=True)
     return [Rendered(ctx, texts) for ctx, texts in zip(contexts, rows, strict=True)]
 
 
-def _texts(values: list[Any]) -> list[str]:
+def json_texts(values: list[Any]) -> list[str]:
     """The JSON text of each of ``values``, as orjson writes it; one object per value."""
     types = set(map(type, values)) - {type(None)}
     if len(types) > 1:  # 1 and True are one key of a dict: encode each value
@@ -111,18 +104,18 @@ def json_text(value: Any) -> str:
 
 
 class LineBuilders:
-    """One provider's line builders, compiled on first use and cached (per event type and
-    campaign, as the provider caches its record builders)."""
+    """The line builders of one provider's ``records``, compiled on first use and cached (per
+    event type and campaign, as the record builders are)."""
 
-    def __init__(self, provider: CurrentsProvider) -> None:
-        self.provider = provider
+    def __init__(self, records: RecordBuilders) -> None:
+        self.records = records
         self._builders: dict[tuple[str, int], Line] = {}  # (event type, id(campaign) or 0)
         self._pools: dict[int, tuple[str, ...]] = {}  # encoded pools, by id(pool)
 
     def builder(self, event_type: str, campaign: Campaign | None) -> Line:
         """The line builder of ``event_type`` (for ``campaign``'s messages if given), called
         as ``line(at, rendered_user, dispatch_id, extra)`` like the record builder
-        (``CurrentsProvider._builder``), with the user as a ``Rendered``."""
+        (``records.RecordBuilders.builder``), with the user as a ``Rendered``."""
         key = (event_type, 0 if campaign is None else id(campaign))  # campaigns live as long
         line = self._builders.get(key)
         if line is None:
@@ -131,25 +124,23 @@ class LineBuilders:
 
     def source(self, event_type: str, campaign: Campaign | None = None) -> str:
         """The code of ``event_type``'s line builder: for reading when a line surprises you."""
-        plan = self.provider._plan_of(event_type, campaign)
-        return _source(plan_slots(plan), plan.template)[0]
+        return codegen.source(self.builder(event_type, campaign))
 
     def _compile(self, event_type: str, campaign: Campaign | None) -> Line:
-        provider = self.provider
-        plan = provider._plan_of(event_type, campaign)
-        source, texts = _source(plan_slots(plan), plan.template)
-        namespace = provider._namespace(plan)
+        records = self.records
+        plan = records.plans.of(event_type, campaign)
+        source, texts = line_source(plan_slots(plan), plan.template)
+        namespace = records.namespace(plan)
         namespace.update(texts)
         namespace.update(
             {
                 "NULL": NULL,
-                "record": _LazyRecord(provider, event_type, campaign),
+                "record": _LazyRecord(records, event_type, campaign),
                 "dumps": orjson.dumps,
             }
         )
         namespace.update((f"pick_{name}", self._encoded(values)) for name, values, _ in plan.picks)
-        code = _code(source, event_type).replace()  # see CurrentsProvider._compile
-        line: Line = FunctionType(code, namespace)
+        line: Line = codegen.compile_function(source, f"line {event_type}", namespace)
         return line
 
     def _encoded(self, values: tuple[Any, ...]) -> tuple[str, ...]:
@@ -162,19 +153,19 @@ class LineBuilders:
 class _LazyRecord:
     """The record builder a line builder falls back on, compiled only if a user needs it."""
 
-    __slots__ = ("build", "campaign", "event_type", "provider")
+    __slots__ = ("build", "campaign", "event_type", "records")
 
-    def __init__(self, provider: CurrentsProvider, event_type: str, campaign: Campaign | None):
-        self.provider, self.event_type, self.campaign = provider, event_type, campaign
+    def __init__(self, records: RecordBuilders, event_type: str, campaign: Campaign | None):
+        self.records, self.event_type, self.campaign = records, event_type, campaign
         self.build: Callable[..., dict[str, Any]] | None = None
 
     def __call__(self, *args: Any) -> dict[str, Any]:
         if self.build is None:
-            self.build = self.provider._builder(self.event_type, self.campaign)
+            self.build = self.records.builder(self.event_type, self.campaign)
         return self.build(*args)
 
 
-def _source(slots: list[Slot], template: dict[str, Any]) -> tuple[str, dict[str, str]]:
+def line_source(slots: list[Slot], template: dict[str, Any]) -> tuple[str, dict[str, str]]:
     """Python source of the line builder of a plan, ``slots`` spelled out as one f-string, and
     the texts it reads as globals (``text_<n>``: constants that vary between campaigns, kept
     out of the source so that campaigns of one kind share one compiled code).
@@ -255,17 +246,10 @@ def _fstring(pieces: list[_Piece], texts: dict[str, str]) -> str:
     return " + ".join("f'" + "".join(chunk) + "'" for chunk in chunks)
 
 
-# CPython 3.11 builds an f-string of more than 30 parts as a list and ``"".join`` (a list
-# append per part, ~30% more per line, callgrind); chunks of 30 added together cost less.
+# Parts per f-string: a longer one is built through a list and ``"".join`` rather than on the
+# stack, which costs more per line than adding chunks of this many together.
 _STACK_USE = 30
 
 
 # orjson's text as an f-string's literal part (JSON text has no raw control characters).
 _ESCAPES = str.maketrans({"{": "{{", "}": "}}", "\\": "\\\\", "'": "\\'"})
-
-
-@lru_cache(maxsize=4096)
-def _code(source: str, event_type: str) -> CodeType:
-    """The code of ``line`` in ``source``, compiled once per source (per plan shape)."""
-    module = compile(source, f"<line {event_type}>", "exec")  # our own source
-    return next(c for c in module.co_consts if isinstance(c, CodeType))

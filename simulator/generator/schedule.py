@@ -28,21 +28,18 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from simulator.generator.campaigns import SCHEDULED_DISPATCHES, Campaign
 from simulator.generator.lines import LineBuilders, rendered_users
 from simulator.generator.mixes import ANY_TYPE, CONVERSION, Journey
-from simulator.generator.provider import (
-    SCHEDULED_DISPATCHES,
-    Campaign,
-    Context,
-    CurrentsProvider,
-)
+from simulator.generator.population import Context
+from simulator.generator.provider import CurrentsProvider
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 Objects = npt.NDArray[np.object_]
 Flags = npt.NDArray[np.bool_]
-# The builder of an event type (of a campaign's messages): the provider's record builders, or
-# the line builders that write the same records as JSON text (``lines``).
+# The builder of an event type (of a campaign's messages): the provider's record builders
+# (``records``), or the line builders that write the same records as JSON text (``lines``).
 MakeBuilder = Callable[[str, Campaign | None], Callable[..., Any]]
 
 BLOCK = 16384  # journeys drawn at once: enough to spread numpy's per-call cost thin
@@ -161,7 +158,8 @@ class Scheduler:
         lines: bool = False,
     ) -> None:
         self.provider = provider
-        self.make: MakeBuilder = LineBuilders(provider).builder if lines else provider._builder
+        records = provider.records
+        self.make: MakeBuilder = LineBuilders(records).builder if lines else records.builder
         self.g = np.random.default_rng(rng.getrandbits(64))
         self.picks = [pick for pick, _ in picks]
         weights = [weight for _, weight in picks]
@@ -213,7 +211,7 @@ class Scheduler:
 
     def _route(self, journey: Journey, t0: Floats, numbers: Ints, users: Objects) -> list[_Events]:
         """Every step of ``len(t0)`` journeys of one kind, a step at a time for all of them."""
-        g, m, end, new_uuid = self.g, len(t0), self.end, self.provider._uuid
+        g, m, end, new_uuid = self.g, len(t0), self.end, self.provider.ids.uuid
         sent = self._messages(journey, m)
         sessions = [new_uuid() for _ in range(m)] if journey.session else None
         extras = (
@@ -278,7 +276,7 @@ class Scheduler:
         """The campaigns (and Canvas steps) on ``channel``, as columns (built once)."""
         key = (channel, kind)
         if key not in self._send_tables:
-            campaigns = self.provider._campaigns_of(channel, kind)
+            campaigns = self.provider.campaigns.of_kind(channel, kind)
             self._send_tables[key] = _Sends.of(self.make, campaigns)
         return self._send_tables[key]
 
@@ -287,7 +285,7 @@ class Scheduler:
         provider = self.provider
         types = [provider.currents_event_type() for _ in range(m)]
         messages = [
-            provider._message(_channel_of(t) or journey.channel or "push", journey.kind)
+            provider.campaigns.message(_channel_of(t) or journey.channel or "push", journey.kind)
             for t in types
         ]
         builders = [self.make(t, c) for t, (c, _) in zip(types, messages, strict=True)]

@@ -282,22 +282,15 @@ def _judge(record: dict[str, Any]) -> None:
     assert problems == [], problems
 
 
-@settings(max_examples=300, deadline=None)
-@given(any_event("flat"))
-def test_any_valid_flat_event_gives_a_valid_amplitude_event_or_a_skip(
-    record: dict[str, Any],
-) -> None:
-    assert schemas.validate(f"currents/flat/{record['event_type']}", record) == []
-    _judge(record)
+@pytest.mark.parametrize("shape", ["flat", "http"])
+def test_any_valid_event_gives_a_valid_amplitude_event_or_a_skip(shape: str) -> None:
+    @settings(max_examples=300, deadline=None)
+    @given(any_event(shape))
+    def check(record: dict[str, Any]) -> None:
+        assert schemas.validate(f"currents/{shape}/{record['event_type']}", record) == []
+        _judge(record)
 
-
-@settings(max_examples=300, deadline=None)
-@given(any_event("http"))
-def test_any_valid_http_event_gives_a_valid_amplitude_event_or_a_skip(
-    record: dict[str, Any],
-) -> None:
-    assert schemas.validate(f"currents/http/{record['event_type']}", record) == []
-    _judge(record)
+    check()
 
 
 def test_every_catalogue_type_is_handled() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from types import FunctionType
 from typing import Any
 
 import orjson
@@ -11,18 +10,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from simulator import codegen
 from simulator.currents.catalogue import CATALOGUE
 from simulator.generator import generate, generate_lines, make_provider
+from simulator.generator.campaigns import Campaign
 from simulator.generator.lines import (
     NULL,
     LineBuilders,
     Rendered,
-    _code,
-    _source,
-    _texts,
+    json_texts,
+    line_source,
     rendered_users,
 )
-from simulator.generator.provider import Campaign, CurrentsProvider, Slot
+from simulator.generator.plans import Slot
+from simulator.generator.provider import CurrentsProvider
 from tests.conftest import T0
 
 TYPES = sorted(CATALOGUE)
@@ -90,7 +91,7 @@ def test_every_type_with_and_without_a_campaign_and_extras_gives_the_records_tex
         for p in (records, lines)
     ]
     user = rendered_users([contexts[1]])[0]
-    builders = LineBuilders(lines)
+    builders = LineBuilders(lines.records)
     extra = {"session_id": AWKWARD, "duration": 12.5, "name": AWKWARD, "properties": "{}"}
     for channel in ("push", "email"):
         for index in (0, 1, 2):  # a campaign, an entry Canvas step, a triggered campaign
@@ -98,7 +99,7 @@ def test_every_type_with_and_without_a_campaign_and_extras_gives_the_records_tex
             for campaign, given_extra in [(None, None), (None, extra), (0, None), (1, extra)]:
                 c_record = None if campaign is None else pair[0]
                 c_line = None if campaign is None else pair[1]
-                record = records._builder(event_type, c_record)(
+                record = records.records.builder(event_type, c_record)(
                     T0 + 0.7, contexts[0], DISPATCH, given_extra
                 )
                 line = builders.builder(event_type, c_line)(T0 + 0.7, user, DISPATCH, given_extra)
@@ -109,8 +110,12 @@ def test_a_user_missing_a_required_field_takes_the_record_builder_and_gets_it_ma
     records, lines = _twins()
     contexts = [{**p.currents_context(message={}), "user_id": None} for p in (records, lines)]
     user = rendered_users([contexts[1]])[0]
-    record = records._builder("users.behaviors.CustomEvent", None)(T0, contexts[0], None, None)
-    line = LineBuilders(lines).builder("users.behaviors.CustomEvent", None)(T0, user, None, None)
+    record = records.records.builder("users.behaviors.CustomEvent", None)(
+        T0, contexts[0], None, None
+    )
+    line = LineBuilders(lines.records).builder("users.behaviors.CustomEvent", None)(
+        T0, user, None, None
+    )
     assert line == orjson.dumps(record).decode()
     assert orjson.loads(line)["user_id"]  # made, as the record builder makes it
 
@@ -135,7 +140,7 @@ def test_users_texts_are_orjsons_and_equal_values_share_one_object() -> None:
 def test_a_column_of_any_strings_is_encoded_as_orjson_encodes_each(
     values: list[str | None],
 ) -> None:
-    texts = _texts(values)
+    texts = json_texts(values)
     assert texts == [orjson.dumps(v).decode() for v in values]
     assert all(t is NULL for t, v in zip(texts, values, strict=True) if v is None)
 
@@ -150,7 +155,7 @@ def test_a_field_mixing_true_and_one_keeps_each_text() -> None:
 
 def test_line_source_is_readable_and_keeps_campaign_values_out_of_the_code() -> None:
     provider = make_provider(2)
-    builders = LineBuilders(provider)
+    builders = LineBuilders(provider.records)
     campaign = provider.currents_campaigns("push")[0]
     source = builders.source("users.messages.pushnotification.Send", campaign)
     assert source.startswith("def line(at, user, dispatch_id, extra):")
@@ -163,15 +168,15 @@ def test_line_source_is_readable_and_keeps_campaign_values_out_of_the_code() -> 
 def test_literal_text_of_any_characters_is_written_exactly() -> None:
     slots: list[Slot] = [("event_type", "const", 0), ("campaign_name", "const", 0)]
     template = {"event_type": AWKWARD, "campaign_name": None}
-    source, texts = _source(slots, template)
+    source, texts = line_source(slots, template)
     assert not texts  # the event type and null are in the code itself
-    line = FunctionType(_code(source, "awkward"), {"NULL": NULL})
+    line = codegen.compile_function(source, "awkward", {"NULL": NULL})
     assert line(T0, Rendered({}, ()), None, None) == orjson.dumps(template).decode()
 
 
 def test_a_field_name_that_cannot_be_compiled_is_refused() -> None:
     with pytest.raises(ValueError, match="cannot be compiled"):
-        _source(
+        line_source(
             [("event_type", "const", 0), ("bad-name", "const", 0)],
             {"event_type": "x", "bad-name": 1},
         )
