@@ -235,9 +235,9 @@ def check_events(
 
 
 # -- fast path: a whole request checked column by column --------------------------------------
-# Most requests are entirely valid. Checking them field by field per event costs ~20 bytecode
-# steps per field; checking each field as a *column* (``map``/``set`` over all events, loops in
-# C) decides "everything is valid" for a fraction of that. It only ever answers "all valid" or
+# Most requests are entirely valid. Checking them field by field runs Python code per field of
+# each event; checking each field as a *column* (``map``/``set`` over all events, loops in C)
+# decides "everything is valid" for a fraction of that. It only ever answers "all valid" or
 # "don't know": any doubt (a wrong type, a short or blocked id, an event without ids, nested
 # containers, a non-object event) runs the per-event check above, which alone reports problems.
 _NONE = type(None)
@@ -271,12 +271,12 @@ def _ids_ok(
 
 
 # -- blocked ids without ``str.lower``: every spelling of a blocked value, looked up as is -----
-# ``value.lower() in blocked`` per id makes a new string and hashes it (~400 instructions per
-# event for two ids); looking the id itself up in the set of every string that lowers to a
-# blocked value reuses the hash the throttle and dedupe tables need anyway. For ASCII values a
-# character's spellings are itself, its upper case and (for "k") the Kelvin sign; the test scans
-# all of Unicode for others. Values that are not ASCII, or with too many spellings, give None
-# and the fast path steps aside (``check_event`` still uses ``str.lower``).
+# ``value.lower() in blocked`` per id makes a new string and hashes it; looking the id itself
+# up in the set of every string that lowers to a blocked value reuses the hash the throttle and
+# dedupe tables need anyway. For ASCII values a character's spellings are itself, its upper
+# case and (for "k") the Kelvin sign; the test scans all of Unicode for others. Values that are
+# not ASCII, or with too many spellings, give None and the fast path steps aside
+# (``check_event`` still uses ``str.lower``).
 _MORE_SPELLINGS = {"k": "\u212a"}  # KELVIN SIGN lowers to "k"
 MAX_SPELLINGS = 1 << 14
 
