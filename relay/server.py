@@ -33,8 +33,11 @@ class Server:
         # Bound here, not by waitress, so a taken port leaks no waitress threads (mocks/server.py).
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         listener = socket.create_server((host, port), family=family, backlog=1024)
+        # The socket map is ours, so closing its sockets needs no waitress internals.
+        self._sockets: dict[int, Any] = {}
         self._server: Any = create_server(
             app,
+            map=self._sockets,
             sockets=[listener],
             threads=threads,
             ident="currents-relay",
@@ -75,7 +78,7 @@ class Server:
         self._stopping.set()
         if not self._started:  # no loop to ask: close everything here
             self._server.task_dispatcher.shutdown()
-            wasyncore.close_all(self._server._map)
+            wasyncore.close_all(self._sockets)
             self._stopped.set()
             return
         deadline = time.monotonic() + grace_s
@@ -109,7 +112,7 @@ class Server:
         """Close connections with no request in progress and nothing left to send (all of them
         once the grace period is over); with none left, stop the workers and end the loop."""
         trigger = self._server.trigger
-        for channel in [c for c in list(self._server._map.values()) if c is not trigger]:
+        for channel in [c for c in list(self._sockets.values()) if c is not trigger]:
             busy = (
                 getattr(channel, "request", None)  # a request being received
                 or getattr(channel, "requests", None)  # received, being served
@@ -117,8 +120,8 @@ class Server:
             )
             if everything or not busy:
                 channel.close()
-        if all(c is trigger for c in self._server._map.values()):
+        if all(c is trigger for c in self._sockets.values()):
             self._server.task_dispatcher.shutdown()
             with self._loop_lock:
                 self._loop_closed = True
-                wasyncore.close_all(self._server._map)
+                wasyncore.close_all(self._sockets)
