@@ -82,6 +82,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "named snapshots can be taken and restored; without it the mock is in memory",
     )
     add_cohort_arguments(parser)
+    add_cohort_body_argument(parser)
 
 
 def add_cohort_arguments(parser: argparse.ArgumentParser) -> None:
@@ -112,6 +113,17 @@ def add_cohort_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_cohort_body_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cohort-bodies",
+        choices=("documented", "observed"),
+        default="documented",
+        help="Behavioral Cohorts API bodies: as the current doc says ({cohort_id}, errors "
+        "{message, code, metadata}; default) or as observed ({cohortId}, errors {http_code, "
+        "type, message, metadata})",
+    )
+
+
 def cohort_config(args: argparse.Namespace) -> dict[str, object]:
     """``create_app`` config of the cohort options."""
     secrets = {}
@@ -121,6 +133,7 @@ def cohort_config(args: argparse.Namespace) -> dict[str, object]:
             raise CliError(f"--secret-key must be API_KEY:SECRET (got {pair!r})")
         secrets[api_key] = secret
     return {
+        "COHORT_BODIES": getattr(args, "cohort_bodies", "documented"),
         "SECRET_KEYS": secrets,
         "BRAZE_PARTNER_KEYS": args.braze_partner_key,
         "BRAZE_CLIENT_SECRETS": args.braze_client_secret,

@@ -18,7 +18,14 @@ import orjson
 from flask import Blueprint, Flask, Response, current_app, request
 
 from simulator.amplitude import AmplitudeModel
-from simulator.amplitude.cohort_api import ApiResult, CohortApi, api_error, forbidden
+from simulator.amplitude.cohort_api import (
+    DOCUMENTED,
+    ApiResult,
+    CohortApi,
+    api_error,
+    forbidden,
+    styled,
+)
 from simulator.amplitude.profiles import user_profile
 
 EXTENSION = "amplitude_cohorts"
@@ -48,9 +55,11 @@ def _api() -> CohortApi:
 
 
 def respond(result: ApiResult) -> Response:
+    """The HTTP answer, its body in the app's ``COHORT_BODIES`` style (``cohort_api.styled``)."""
     if result.text is not None:
         return Response(result.text, status=result.status, mimetype=result.mimetype)
-    return Response(orjson.dumps(result.body), status=result.status, mimetype=result.mimetype)
+    body = styled(result, current_app.config.get("COHORT_BODIES") or DOCUMENTED)
+    return Response(orjson.dumps(body), status=result.status, mimetype=result.mimetype)
 
 
 def basic_project() -> str | None:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from simulator.amplitude import journal
+from simulator.amplitude.cohort_limits import MAX_IDS_PER_REQUEST, PARALLEL_WINDOW_S
 from simulator.amplitude.cohorts import Cohort, Download, Person, ProjectCohorts, parse_rule
 from simulator.amplitude.export import app_number
 
@@ -53,25 +54,44 @@ class ApiResult:
     body: Any = None
     text: str | None = None
     mimetype: str = "application/json"
+    observed: Any = None  # the body in the observed shape, where it differs (``OBSERVED``)
+
+
+# Body shapes. The current [COH] page: upload answers ``{"cohort_id", "metadata"}`` and errors
+# are ``{"error": {"message", "code", "metadata"}}``. Older revisions of the page
+# (amplitude/amplitude-docs, content/collections/api/en/behavioral-cohorts.md @0f3fad0) and a
+# captured real answer (``{"cohortId": ..., "cohortsById": ...}``, qodex.ai's Amplitude
+# collection) use ``cohortId`` and ``{"error": {"http_code", "type", "message", "metadata"}}``.
+# The mock answers the current doc; ``serve --cohort-bodies observed`` answers the other
+# (``ApiResult.observed``).
+DOCUMENTED, OBSERVED = "documented", "observed"
+BODY_STYLES = (DOCUMENTED, OBSERVED)
 
 
 def api_error(status: int, message: str, kind: str = "invalid_request", **meta: Any) -> ApiResult:
-    """§8 error shape: ``{"error": {"http_code", "type", "message", "metadata"}}``."""
-    error = {"http_code": status, "type": kind, "message": message, "metadata": meta}
-    return ApiResult(status, {"error": error})
+    """[COH] error shape ``{"error": {"message", "code", "metadata"}}`` (observed: with
+    ``http_code`` and ``type`` instead of ``code``)."""
+    error = {"message": message, "code": status, "metadata": meta}
+    observed = {"http_code": status, "type": kind, "message": message, "metadata": meta}
+    return ApiResult(status, {"error": error}, observed={"error": observed})
 
 
 def forbidden() -> ApiResult:
+    """A bad ``api_key:secret_key`` pair; the observed body is from a public test fixture
+    (AMPLITUDE_API.md §8, not authoritative)."""
+    observed = {"http_code": 403, "type": "unspecified", "metadata": {"details": BAD_CREDENTIALS}}
     return ApiResult(
         403,
-        {
-            "error": {
-                "http_code": 403,
-                "type": "unspecified",
-                "metadata": {"details": BAD_CREDENTIALS},
-            }
-        },
+        {"error": {"message": BAD_CREDENTIALS, "code": 403, "metadata": {}}},
+        observed={"error": observed},
     )
+
+
+def styled(result: ApiResult, style: str) -> Any:
+    """The body to send in ``style`` (``DOCUMENTED`` or ``OBSERVED``)."""
+    if style == OBSERVED and result.observed is not None:
+        return result.observed
+    return result.body
 
 
 class CohortApi:
@@ -216,8 +236,17 @@ class CohortApi:
             state = self.project(api_key)
             if cohort_id not in state.cohorts:
                 return api_error(404, f"Cohort {cohort_id} not found", "not_found")
+            now = self.model.clock.now()
+            running = sum(
+                1
+                for d in state.downloads.values()
+                if d.csv is None and now - d.requested_at < PARALLEL_WINDOW_S
+            )
+            refusal = state.download_limits.refusal(now, running)
+            if refusal is not None:
+                return api_error(429, refusal, "rate_limited", cohort_id=cohort_id)
             rid = state.new_id(api_key, "request")
-            state.downloads[rid] = Download(rid, cohort_id, tuple(prop_keys))
+            state.downloads[rid] = Download(rid, cohort_id, tuple(prop_keys), requested_at=now)
             return ApiResult(202, {"request_id": rid, "cohort_id": cohort_id})
 
     def request_status(self, api_key: str, request_id: str) -> ApiResult:
@@ -255,6 +284,8 @@ class CohortApi:
         problem = _check_upload(body)
         if problem:
             return api_error(400, problem)
+        if len(body["ids"]) > MAX_IDS_PER_REQUEST:
+            return _too_many_ids(len(body["ids"]))
         with self.model.lock:
             state, now = self.project(api_key), self.model.clock.now()
             existing = body.get("existing_cohort_id")
@@ -263,6 +294,13 @@ class CohortApi:
             keys, invalid = _resolve(state, ID_TYPES_UPLOAD[body["id_type"]], body["ids"])
             if invalid and body.get("skip_invalid_ids", True) is False:
                 return api_error(400, "Some ids are invalid", invalid_ids_sample=invalid[:10])
+            meta = {
+                "matched": len(keys),
+                "totals": len(body["ids"]),
+                "invalid_ids_sample": invalid[:10],
+            }
+            if body.get("skip_save") is True:  # [COH]: validate the upload without saving
+                return _uploaded(existing, meta)
             if existing is not None:
                 cohort = state.cohorts[existing]
                 cohort.name, cohort.members, cohort.last_mod = body["name"], set(keys), now
@@ -277,17 +315,15 @@ class CohortApi:
                     last_mod=now,
                 )
                 state.cohorts[cohort.id] = cohort
-            meta = {
-                "matched": len(keys),
-                "totals": len(body["ids"]),
-                "invalid_ids_sample": invalid[:10],
-            }
-            return ApiResult(200, {"cohortId": cohort.id, "metadata": meta})
+            return _uploaded(cohort.id, meta)
 
     def membership(self, api_key: str, body: Any) -> ApiResult:
         problem = _check_membership(body)
         if problem:
             return api_error(400, problem)
+        total = sum(len(m["ids"]) for m in body["memberships"])
+        if total > MAX_IDS_PER_REQUEST:
+            return _too_many_ids(total)
         with self.model.lock:
             state = self.project(api_key)
             cohort = state.cohorts.get(body["cohort_id"])
@@ -299,20 +335,40 @@ class CohortApi:
             planned = []
             for m in body["memberships"]:
                 keys, invalid = _resolve(state, ID_TYPES_MEMBERSHIP[m["id_type"]], m["ids"])
-                if invalid and strict:
-                    return api_error(400, "Some ids are invalid", invalid_ids_sample=invalid[:10])
                 planned.append((m, keys, invalid))
-            results = []
-            for m, keys, invalid in planned:
+            results = [
+                {"skipped_ids": invalid, "id_type": m["id_type"], "operation": m["operation"]}
+                for m, _, invalid in planned
+            ]
+            if strict and any(invalid for _, _, invalid in planned):
+                # [COH] skip_invalid_ids false "ends the request without updating cohort
+                # membership": the error's metadata names the cohort and what was invalid.
+                return api_error(400, "Some ids are invalid", cohort_id=cohort.id,
+                                 memberships_result=results)  # fmt: skip
+            for m, keys, _ in planned:
                 if m["operation"] == "ADD":
                     cohort.members.update(keys)
                 else:
                     cohort.members.difference_update(keys)
-                results.append(
-                    {"skipped_ids": invalid, "id_type": m["id_type"], "operation": m["operation"]}
-                )
             cohort.last_mod = self.model.clock.now()
             return ApiResult(200, {"cohort_id": cohort.id, "memberships_result": results})
+
+
+def _uploaded(cohort_id: str | None, meta: dict[str, Any]) -> ApiResult:
+    """[COH] upload answer ``{"cohort_id", "metadata"}`` (observed: ``cohortId``)."""
+    return ApiResult(
+        200,
+        {"cohort_id": cohort_id, "metadata": meta},
+        observed={"cohortId": cohort_id, "metadata": meta},
+    )
+
+
+def _too_many_ids(count: int) -> ApiResult:
+    return api_error(
+        400,
+        f"Too many ids: {count} (at most {MAX_IDS_PER_REQUEST:,} per request)",
+        max_ids=MAX_IDS_PER_REQUEST,
+    )
 
 
 def _status(download: Download) -> ApiResult:

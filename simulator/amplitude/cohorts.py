@@ -27,6 +27,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.amplitude.cohort_limits import DownloadLimits
+
 FIRST_AMPLITUDE_ID = 100_000_001
 DAY_S = 86_400.0
 
@@ -183,6 +185,7 @@ class Download:
     prop_keys: tuple[str, ...]
     polls: int = 0
     csv: str | None = None
+    requested_at: float = 0.0  # model clock seconds
 
 
 class ProjectCohorts:
@@ -192,6 +195,7 @@ class ProjectCohorts:
         self.activity = Activity()
         self.cohorts: dict[str, Cohort] = {}
         self.downloads: dict[str, Download] = {}
+        self.download_limits = DownloadLimits()  # simulator.amplitude.cohort_limits
         self.serial = 0  # cohorts and requests made so far (their ids derive from it)
 
     def new_id(self, api_key: str, kind: str) -> str:
@@ -213,3 +217,4 @@ class ProjectCohorts:
         self.activity.clear()
         self.cohorts.clear()
         self.downloads.clear()
+        self.download_limits.clear()

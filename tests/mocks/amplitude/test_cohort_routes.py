@@ -60,7 +60,7 @@ def test_bad_basic_pair_is_403(client: FlaskClient) -> None:
     client.post("/_mock/amplitude/secrets", json={"api_key": KEY, "secret_key": SECRET})
     reply = client.get("/api/3/cohorts", headers=basic(secret="wrong"))
     assert reply.status_code == 403
-    assert reply.json["error"]["metadata"]["details"] == "Invalid API/Secret Key combination"
+    assert reply.json["error"]["message"] == "Invalid API/Secret Key combination"
     assert client.get("/api/3/cohorts").status_code == 403
 
 
@@ -77,7 +77,7 @@ def test_upload_membership_and_profile_over_http(client: FlaskClient) -> None:
         "published": True,
     }
     uploaded = client.post("/api/3/cohorts/upload", json=body, headers=basic())
-    cohort_id = uploaded.json["cohortId"]
+    cohort_id = uploaded.json["cohort_id"]
     change = {
         "cohort_id": cohort_id,
         "memberships": [{"ids": ["user-b"], "id_type": "BY_NAME", "operation": "ADD"}],

@@ -60,17 +60,17 @@ def test_upload_keeps_known_users_and_reports_invalid_ones(
     assert result.status == 200
     meta = result.body["metadata"]
     assert (meta["matched"], meta["totals"], meta["invalid_ids_sample"]) == (2, 3, ["never-seen"])
-    assert user_ids(api, result.body["cohortId"]) == {"user-a", "user-b"}
+    assert user_ids(api, result.body["cohort_id"]) == {"user-a", "user-b"}
     strict = api.upload(KEY, upload_body(["never-seen"], skip_invalid_ids=False))
     assert strict.status == 400
-    assert strict.body["error"]["http_code"] == 400
+    assert strict.body["error"]["code"] == 400
 
 
 def test_membership_adds_and_removes_by_name_and_by_amplitude_id(
     model: AmplitudeModel, api: CohortApi, clock: ManualClock
 ) -> None:
     seen(model, "user-a", "user-b", "user-c", at_ms=int(clock.now() * 1000))
-    cohort_id = api.upload(KEY, upload_body(["user-a"])).body["cohortId"]
+    cohort_id = api.upload(KEY, upload_body(["user-a"])).body["cohort_id"]
     amp_id_c = api.project(KEY).activity.find(user_id="user-c").amplitude_id  # type: ignore[union-attr]
     body = {
         "cohort_id": cohort_id,
@@ -142,7 +142,7 @@ def test_download_flow_202_then_200_then_csv_with_header(
         user_properties={"$set": {"plan": "pro"}},
     )
     upload(model, [ident])
-    cohort_id = api.upload(KEY, upload_body(["user-a"])).body["cohortId"]
+    cohort_id = api.upload(KEY, upload_body(["user-a"])).body["cohort_id"]
     requested = api.request_download(KEY, cohort_id, ["plan"])
     assert requested.status == 202
     rid = requested.body["request_id"]
@@ -194,7 +194,7 @@ def test_user_profile_returns_identify_properties_and_cohort_ids(
     )
     upload(model, [ident])
     seen(model, "user-b", at_ms=int(clock.now() * 1000))
-    in_it = api.upload(KEY, upload_body(["user-a"])).body["cohortId"]
+    in_it = api.upload(KEY, upload_body(["user-a"])).body["cohort_id"]
     api.upload(KEY, upload_body(["user-b"]))
     params = {"user_id": "user-a", "get_amp_props": "true", "get_cohort_ids": "true"}
     for auth in ("Api-Key secret-0001", _basic(KEY, "secret-0001")):

@@ -54,7 +54,7 @@ class World:
             "owner": "qa",
             "published": True,
         }
-        world.cohort_id = api.upload(KEY, body).body["cohortId"]
+        world.cohort_id = api.upload(KEY, body).body["cohort_id"]
         return world
 
     def ingest(self, persons: list[Identity]) -> None:
