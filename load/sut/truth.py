@@ -7,8 +7,9 @@ Two sides are joined by event id (Currents ``id`` = Amplitude ``insert_id``):
 - the mock's journal for the run's API key: every event Amplitude saw, its outcome and when
   (``received_at``, ms, mock clock).
 
-An acknowledged event the reference transformer exports is *delivered* once ingested and *lost*
-when it never was: the connector took responsibility for it and Amplitude never stored it.
+An event the reference transformer exports is *delivered* once ingested, *undelivered* while it
+is not; an undelivered event the connector acknowledged is also *lost*: the connector took
+responsibility for it and Amplitude never stored it.
 *Duplicated* counts the journal's repeats of an id after its first ingestion (Amplitude absorbs
 them by ``insert_id`` but they cost quota and hide retry bugs). *Extra* counts ingested ids no
 sender produced. The delay is from Braze's first send to Amplitude's first ingestion, so a
@@ -44,33 +45,34 @@ def join(
 ) -> dict[str, Any]:
     """The run's figures; ``exported`` holds the ids the reference transformer sends."""
     acked: dict[str, Handed] = {}
+    every: dict[str, Handed] = {}
     fates: Counter[str] = Counter()
-    produced = 0
     for row in handed:
-        produced += 1
         fates[row.fate] += 1
+        every.setdefault(row.event_id, row)
         if row.fate == ACKNOWLEDGED:
             acked.setdefault(row.event_id, row)
     first_ingest, outcomes, duplicated = _ingestions(entries)
+    expected = [row for i, row in every.items() if i in exported]
+    delivered = [
+        (row, first_ingest[row.event_id]) for row in expected if row.event_id in first_ingest
+    ]
     summary: dict[str, Any] = {
-        "produced": produced,
+        "produced": fates.total(),
         "acknowledged": fates.pop(ACKNOWLEDGED, 0),
-        "not_acknowledged": sum(fates.values()),
+        "not_acknowledged": fates.total(),
         "not_acknowledged_reasons": dict(fates.most_common()),
-        "exported": sum(1 for i in acked if i in exported),
+        "exported": len(expected),
+        "delivered": len(delivered),
+        "undelivered": len(expected) - len(delivered),
+        "lost": sum(1 for i in acked if i in exported and i not in first_ingest),
         "duplicated": duplicated,
-        "extra": sum(1 for i in first_ingest if i not in acked),
+        "extra": sum(1 for i in first_ingest if i not in every),
         "throttled": outcomes[THROTTLED],
         "quota_exceeded": outcomes[QUOTA_EXCEEDED],
         "unauthorized": outcomes[UNAUTHORIZED],
         "outcomes": dict(outcomes),
     }
-    expected = [row for i, row in acked.items() if i in exported]
-    delivered = [
-        (row, first_ingest[row.event_id]) for row in expected if row.event_id in first_ingest
-    ]
-    summary["delivered"] = len(delivered)
-    summary["lost"] = len(expected) - len(delivered)
     summary.update(_delays(delivered))
     return summary
 

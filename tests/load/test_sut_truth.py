@@ -19,12 +19,13 @@ def test_an_acknowledged_event_never_ingested_is_lost():
 def test_an_event_the_reference_does_not_export_is_neither_delivered_nor_lost():
     summary = join([handed("a"), handed("noid")], [entry("a")], exported={"a"})
     assert (summary["exported"], summary["delivered"], summary["lost"]) == (1, 1, 0)
+    assert summary["undelivered"] == 0
 
 
-def test_an_event_the_connector_refused_is_not_lost_but_counted_by_reason():
+def test_an_event_the_connector_refused_is_undelivered_not_lost_and_counted_by_reason():
     rows = [handed("a"), handed("b", fate="dropped: 400 alone")]
     summary = join(rows, [entry("a")], exported={"a", "b"})
-    assert summary["lost"] == 0
+    assert (summary["lost"], summary["undelivered"]) == (0, 1)
     assert summary["not_acknowledged_reasons"] == {"dropped: 400 alone": 1}
 
 
