@@ -1,6 +1,13 @@
 """``currents-sim load``: a Locust scenario, headless, bounded, with pass/fail thresholds.
 
-Exit code: Locust's (0 when every threshold held, 1 when one broke); 2 for usage errors.
+Two targets. Without ``--connector`` the Locust users *are* Braze's connector (our model) and
+post to the mock (``--host``, or one started for the run). With ``--connector URL`` the team's own
+connector is the system under test: the users play Braze and post Custom HTTP Currents to it, the
+connector delivers to the mock at ``--host`` with key ``--api-key``, and the run is judged on what
+reached the mock (``load.sut``).
+
+Exit code: Locust's (0 when every threshold held, 1 when one broke); 2 for usage errors and for
+an unreachable mock or connector.
 """
 
 from __future__ import annotations
@@ -67,6 +74,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="METRIC<=VALUE",
         help="add or override a threshold, e.g. 'lost==0'",
     )
+    sut = parser.add_argument_group("connector under test (the users play Braze)")
+    sut.add_argument(
+        "--connector",
+        metavar="URL",
+        help="POST Custom HTTP Currents to this connector, which delivers to --host (--api-key)",
+    )
+    sut.add_argument(
+        "--connector-token", metavar="T", help="bearer token Braze sends the connector"
+    )
+    sut.add_argument("--api-key", metavar="K", help="the Amplitude key the connector delivers with")
+    sut.add_argument(
+        "--outage",
+        type=positive_duration,
+        help="credential-expiry: how long the key stays revoked (default 90s)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,6 +103,10 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from None
     if args.workers < 0 or (args.users is not None and args.users < 1):
         raise CliError("--workers must be >= 0 and --users >= 1")
+    if args.connector:
+        return _run_connector(args)
+    if args.api_key or args.connector_token or args.outage is not None:
+        raise CliError("--api-key, --connector-token and --outage go with --connector URL")
     names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
     if args.print_config:
         return _print_config(names, args)
@@ -118,6 +144,32 @@ def _check_reports(reports: Path, names: list[str], force: bool) -> Path:
     else:
         check_outputs(folders=[reports / name for name in names], force=force)
     return reports
+
+
+def _run_connector(args: argparse.Namespace) -> int:
+    from load.sut.runner import SutRun, execute
+    from load.sut.table import SCENARIOS
+
+    if not args.host or not args.api_key:
+        raise CliError("--connector needs --host (the mock it delivers to) and --api-key")
+    names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    reports = _check_reports(Path(args.reports), names, args.force)
+    worst = 0
+    for name in names:
+        with whole_folder(reports / name, force=args.force) as folder:
+            run = SutRun(
+                name, args.connector, args.host, args.api_key, args.connector_token, args.size,
+                args.users, args.duration, args.outage, args.workers, args.seed, folder.parent,
+                args.threshold,
+            )  # fmt: skip
+            try:
+                code = execute(run)
+            except ValueError as exc:
+                raise CliError(str(exc)) from None
+        verdict = "passed" if code == 0 else f"FAILED (exit {code})"
+        print(f"load {name} (connector {args.connector}): {verdict}; report in {reports / name}")
+        worst = max(worst, code)
+    return worst
 
 
 def _print_config(names: list[str], args: argparse.Namespace) -> int:

@@ -34,7 +34,7 @@ class Run:
     size: str = "ci"
     host: str | None = None
     users: int | None = None
-    run_time_s: int | None = None
+    run_time_s: float | None = None
     workers: int = 0
     seed: int = 0
     reports: Path = Path("reports")
@@ -138,7 +138,7 @@ def locust_command(run: Run, scenario: Scenario, host: str) -> list[str]:
         "-r",
         str(users),
         "-t",
-        f"{run.run_time_s or scenario.run_time_s}s",
+        f"{int(run.run_time_s or scenario.run_time_s)}s",
         "--stop-timeout",
         "5",
         "--host",
