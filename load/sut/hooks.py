@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import gevent
-from clients.admin import MockAdmin
 from locust import events
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
+from clients import MockAdmin
 from load.sut import reports
 from load.sut.judge import judge
 from load.users import LEDGER_MESSAGE, LEDGERS, collect_ledger, config
@@ -71,7 +71,7 @@ def apply_verdict(environment: Environment, **_: Any) -> None:
     print(
         f"{cfg['scenario']} (connector {cfg['connector']}): delivered={s['delivered']}, "
         f"lost={s['lost']}, duplicated={s['duplicated']}, throttled={s['throttled']}, "
-        f"conformance_errors={s['conformance_errors']}; report in {cfg['report_dir']}"
+        f"conformance_errors={s['conformance_errors']}"
     )
     code = 1 if verdict.breaches else 0
     environment.process_exit_code = max(environment.process_exit_code or 0, code)

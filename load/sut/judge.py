@@ -15,8 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from clients.admin import MockAdmin
-
+from clients import MockAdmin
 from load.sut.streams import events
 from load.sut.truth import ACKNOWLEDGED, Handed, join
 from load.thresholds import Breach, Threshold, evaluate

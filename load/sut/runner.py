@@ -20,12 +20,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from clients.admin import MockAdmin, MockAdminError
-from simulator.delivery import EMPTY_BATCH, HEADERS, Answer, refusal
 
+from clients import MockAdmin, MockAdminError
 from load import thresholds as th
 from load.runner import ENV
 from load.sut.table import SCENARIOS, SutScenario, thresholds_of
+from simulator.delivery import EMPTY_BATCH, HEADERS, Answer, refusal
 
 LOCUSTFILE = Path(__file__).parent / "locustfile.py"
 PREFLIGHT_TIMEOUT_S = 2.0

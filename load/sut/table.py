@@ -70,16 +70,18 @@ SCENARIOS: dict[str, SutScenario] = {
             name="misconfigured-device",
             description="one device far above 30 events/s: only it may be held back",
             users=1,
+            # The hot device sends 1,080 events in one 10.8 s burst at 100/s: more than the 900
+            # a device may send in Amplitude's 30 s window (30 ev/s), so it is throttled.
             params={
                 **_COMMON,
-                "rate": 20.0,
+                "rate": 150.0,
                 "production_s": 12.0,
-                "drain_s": 90.0,
+                "drain_s": 120.0,
                 "hot": {
                     "device_class": "misconfigured",
                     "share": 0.6,
                     "rate": 100.0,
-                    "burst_seconds": 8.0,
+                    "burst_seconds": 10.8,
                 },
             },
             thresholds=(

@@ -20,11 +20,12 @@ import gevent
 import orjson
 from locust import FastHttpUser, task
 from locust.exception import StopUser
-from simulator.delivery import HEADERS, Answer, DeliveryConfig, DeliveryLedger, HttpDelivery
 
+from clients import MockAdmin
 from load.sut.streams import class_of, events
-from load.users import config, mock_now, report_ledger, user_index
+from load.users import config, report_ledger, user_index
 from simulator.connector import DELIVERED, DROPPED
+from simulator.delivery import HEADERS, Answer, DeliveryConfig, DeliveryLedger, HttpDelivery
 from simulator.rng import derive
 
 CONNECTOR_REQUEST = "connector"
@@ -99,7 +100,8 @@ class BrazeSender(FastHttpUser):
         index = user_index(
             cfg.get("workers", 0), getattr(self.environment.runner, "worker_index", 0)
         )
-        clock = LiveClock(mock_now_s=mock_now(self.admin_client()))
+        with MockAdmin(cfg["host_mock"]) as admin:
+            clock = LiveClock(mock_now_s=admin.now_ms() / 1000.0)
         delivery = HttpDelivery(
             LocustTransport(self.client, cfg["connector_path"], cfg.get("connector_token")),
             clock,
@@ -118,12 +120,6 @@ class BrazeSender(FastHttpUser):
                 self.environment, {"index": index, "rows": ledger_rows(delivery.ledger, classes)}
             )
         raise StopUser()
-
-    def admin_client(self) -> Any:
-        """Locust's client on the mock (for its clock), not on the connector."""
-        from locust.contrib.fasthttp import FastHttpSession
-
-        return FastHttpSession(self.environment, base_url=config()["host"], user=self)
 
     @staticmethod
     def _produce(

@@ -269,7 +269,7 @@ class Connector:
                 part.extendleft(reversed(back))
                 rest = [item for i, item in enumerate(chunk) if throttled and i not in throttled]
                 self._enqueue(Batch(rest) if rest else None)
-                self._pause(key, now)
+                self._pause(key, answered(response, now))
                 return
             self._enqueue(Batch(chunk))  # any other answer: the shared queue's rules apply
         del self.partitions[key]
@@ -315,7 +315,8 @@ class Connector:
                 self.queue.popleft()
             case Reaction.CREDENTIALS:
                 self.horizons.credentials.record(now)
-                self.blocked_until = now + self.config.policy.credentials_retry(self.rng)
+                retry = self.config.policy.credentials_retry(self.rng)
+                self.blocked_until = answered(response, now) + retry
             case Reaction.SPLIT_SINGLE | Reaction.SPLIT_HALF if len(items) == 1:
                 self.ledger.drop(items[0][0], now, f"{REJECTED}: {response.status} alone")
                 self.queue.popleft()
@@ -326,10 +327,10 @@ class Connector:
                 self._replace_head([Batch(items[:half]), Batch(items[half:])])
             case Reaction.THROTTLED:
                 self.horizons.retryable.record(now)
-                self.strategy.on_throttled(self, batch, response, now)
+                self.strategy.on_throttled(self, batch, response, answered(response, now))
             case _:  # 5xx, anything else: back off the whole head batch
                 self.horizons.retryable.record(now)
-                self.backoff_head(batch, now)
+                self.backoff_head(batch, answered(response, now))
 
     # -- the moves a throttle strategy makes (public: a strategy may live anywhere) -------------
     def backoff_head(self, batch: Batch, now: float) -> None:
@@ -395,6 +396,12 @@ STRATEGIES: dict[Strategy, ThrottleStrategy] = {
     Strategy.BRAZE: WholeBatchBackoff(),
     Strategy.PER_DEVICE: HoldThrottledEvents(),
 }
+
+
+def answered(response: SinkResponse, sent_at: float) -> float:
+    """When the connector read ``response``: waits are counted from then (never before the
+    request went out)."""
+    return sent_at if response.answered_at is None else max(sent_at, response.answered_at)
 
 
 def _partition_key(event: dict[str, Any]) -> str:

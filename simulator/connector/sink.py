@@ -23,6 +23,10 @@ NO_RESPONSE = 0
 class SinkResponse:
     status: int
     body: dict[str, Any] | None
+    # When the answer arrived, on the connector's clock; None: when the request went out (in a
+    # simulation requests take no time). Pauses and backoffs count from the answer: Amplitude's
+    # "pause 30 s" starts when the 429 is read, not when the request was sent.
+    answered_at: float | None = None
 
 
 class Sink(Protocol):
