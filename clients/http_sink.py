@@ -63,8 +63,8 @@ class HttpSink:
             parsed = orjson.loads(response.content)
         except orjson.JSONDecodeError:
             parsed = None
-        body = parsed if isinstance(parsed, dict) else None
-        return SinkResponse(response.status_code, body, answered_at=self.clock.now())
+        answer = parsed if isinstance(parsed, dict) else None
+        return SinkResponse(response.status_code, answer, answered_at=self.clock.now())
 
     # -- control of our own mock -----------------------------------------------------------------
     def add_key(self, key: str, expires_at: float | None = None) -> None:
