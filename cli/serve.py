@@ -115,6 +115,14 @@ def add_cohort_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_cohort_body_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "--braze-requests-per-hour",
+        type=int,
+        default=250_000,
+        metavar="N",
+        help="Braze partner cohort import: requests per hour per partner key (default 250000, "
+        "the current doc; 0 = no limit, as an older revision says)",
+    )
+    parser.add_argument(
         "--cohort-bodies",
         choices=("documented", "observed"),
         default="documented",
@@ -132,8 +140,11 @@ def cohort_config(args: argparse.Namespace) -> dict[str, object]:
         if not sep or not api_key or not secret:
             raise CliError(f"--secret-key must be API_KEY:SECRET (got {pair!r})")
         secrets[api_key] = secret
+    if getattr(args, "braze_requests_per_hour", 0) < 0:
+        raise CliError("--braze-requests-per-hour must be >= 0 (0 = no limit)")
     return {
         "COHORT_BODIES": getattr(args, "cohort_bodies", "documented"),
+        "BRAZE_REQUESTS_PER_HOUR": getattr(args, "braze_requests_per_hour", 250_000),
         "SECRET_KEYS": secrets,
         "BRAZE_PARTNER_KEYS": args.braze_partner_key,
         "BRAZE_CLIENT_SECRETS": args.braze_client_secret,

@@ -66,6 +66,16 @@ def _error(status: int, message: str, problems: list[str] | None = None) -> Repl
 
 
 SUCCESS = Reply(200, {"message": "success"})
+# [COH] troubleshooting table, exactly (the capital P included).
+INVALID_PARTNER_KEY = "Invalid Partner API key"
+# The current [COH] page (BRAZE_CURRENTS.md §5.2): "250,000 requests per hour" for these
+# endpoints, counted here per partner API key in clock hours of the model clock (Braze's rate
+# limits reset on the hour, https://www.braze.com/docs/api/api_limits). An older revision
+# (braze-inc/braze-docs _docs/_partners/isv_partners/cohort_import.md) says the endpoints "are
+# not specifically rate limited": ``requests_per_hour=None`` (``serve
+# --braze-requests-per-hour 0``) follows it.
+REQUESTS_PER_HOUR = 250_000
+RATE_LIMITED = "Rate limit exceeded: 250,000 requests per hour per partner API key"
 
 
 @dataclass
@@ -145,8 +155,11 @@ class BrazeModel:
         *,
         partner_keys: Iterable[str] = (DEFAULT_PARTNER_KEY,),
         client_secrets: Iterable[str] = (DEFAULT_CLIENT_SECRET,),
+        requests_per_hour: int | None = REQUESTS_PER_HOUR,
     ) -> None:
         self.clock = clock
+        self.requests_per_hour = requests_per_hour
+        self._hour_counts: dict[str, tuple[int, int]] = {}  # partner key -> (hour, requests)
         self.lock = threading.RLock()
         self.partner_keys = set(partner_keys)
         self.workspaces: dict[str, Workspace] = {s: Workspace(s) for s in client_secrets}
@@ -177,7 +190,8 @@ class BrazeModel:
                 return self._log(NAME_ENDPOINT, body, reply)
             problems = validation.check_name_request(body)
             if problems:
-                return self._log(NAME_ENDPOINT, body, _error(400, problems[0], problems))
+                reply = _error(400, validation.table_message(problems[0]), problems)
+                return self._log(NAME_ENDPOINT, body, reply)
             cohort = workspace.cohort(body["cohort_id"])
             cohort.name, cohort.created_at = body["name"], body["created_at"]
             return self._log(NAME_ENDPOINT, body, SUCCESS, display_name=cohort.display_name)
@@ -190,7 +204,8 @@ class BrazeModel:
                 return self._log(USERS_ENDPOINT, body, reply)
             changes, problems = validation.parse_changes(body)
             if problems:
-                return self._log(USERS_ENDPOINT, body, _error(400, problems[0], problems))
+                reply = _error(400, validation.table_message(problems[0]), problems)
+                return self._log(USERS_ENDPOINT, body, reply)
             cohort = workspace.cohort(body["cohort_id"])
             applied = Applied()
             for change in changes:
@@ -209,7 +224,9 @@ class BrazeModel:
             return _error(400, "Request body must be a JSON object"), None
         key, secret = body.get("partner_api_key"), body.get("client_secret")
         if not isinstance(key, str) or key not in self.partner_keys:
-            return _error(401, "Invalid partner API key"), None
+            return _error(401, INVALID_PARTNER_KEY), None
+        if self._over_rate(key):
+            return _error(429, self._rate_message()), None
         workspace = self.workspaces.get(secret) if isinstance(secret, str) else None
         if workspace is None:
             return _error(401, "Invalid client secret"), None
@@ -219,6 +236,23 @@ class BrazeModel:
         if workspace.locked:
             return _error(423, "Resource locked"), None
         return SUCCESS, workspace
+
+    def _over_rate(self, key: str) -> bool:
+        """Count a request of ``key`` in the current clock hour; True past the hourly limit."""
+        if self.requests_per_hour is None:
+            return False
+        hour = int(self.clock.now() // 3600)
+        seen_hour, count = self._hour_counts.get(key, (hour, 0))
+        count = count + 1 if seen_hour == hour else 1
+        self._hour_counts[key] = (hour, count)
+        return count > self.requests_per_hour
+
+    def _rate_message(self) -> str:
+        if self.requests_per_hour == REQUESTS_PER_HOUR:
+            return RATE_LIMITED
+        return (
+            f"Rate limit exceeded: {self.requests_per_hour:,} requests per hour per partner API key"
+        )
 
     def _log(
         self,
@@ -289,14 +323,26 @@ class BrazeModel:
             self.request_log.extend(kept)
 
 
+def _resolve_user_id(users: UserRegistry, value: str | tuple[str, str]) -> tuple[str, Any, Any]:
+    """What an entry of ``user_ids`` names: an alias (an object), else an external id, else a
+    device id ([COH]: ``user_ids`` "can be an array of external_ids, device_ids, and aliases")."""
+    if isinstance(value, tuple):
+        return ALIAS, value, users.resolve(ALIAS, value)
+    found = users.resolve(USER_ID, value)
+    if found.user is None:
+        as_device = users.resolve(DEVICE_ID, value)
+        if as_device.user is not None or as_device.reason != found.reason:
+            return DEVICE_ID, value, as_device
+    return USER_ID, value, found
+
+
 def _apply(users: UserRegistry, cohort: Cohort, change: validation.Change, out: Applied) -> None:
-    targets: list[tuple[str, Any]] = [
-        *((USER_ID, v) for v in change.user_ids),
-        *((DEVICE_ID, v) for v in change.device_ids),
-        *((ALIAS, v) for v in change.aliases),
+    targets: list[tuple[str, Any, Any]] = [
+        *(_resolve_user_id(users, v) for v in change.user_ids),
+        *((DEVICE_ID, v, users.resolve(DEVICE_ID, v)) for v in change.device_ids),
+        *((ALIAS, v, users.resolve(ALIAS, v)) for v in change.aliases),
     ]
-    for kind, value in targets:
-        found = users.resolve(kind, value)
+    for kind, value, found in targets:
         if found.user is None:
             out.ignore(kind, value, found.reason or "")
             continue

@@ -9,6 +9,8 @@ https://braze.com/docs/partners/isv_partners/cohort_import):
 - ``POST /partners/<partner>/cohorts/users``: ``cohort_id`` and ``cohort_changes``, a list of
   objects holding ``user_ids`` and/or ``device_ids`` (string arrays) and/or ``aliases``, plus an
   optional boolean ``should_remove`` (default false);
+- ``user_ids`` "can be an array of external_ids, device_ids, and aliases" (the field table): a
+  string there is an external id or a device id, an object an alias;
 - at most 1,000 ids per request, user ids, device ids and aliases together;
 - 400 for an invalid ``cohort_id``, malformed ``cohort_changes``, more than 1,000 ids, an empty
   ``name`` or a ``created_at`` that is not ISO-8601.
@@ -32,12 +34,30 @@ from typing import Any
 MAX_IDS = 1000  # [COH] "more than 1,000 ids" -> 400
 ID_LISTS = ("user_ids", "device_ids", "aliases")
 
+# The troubleshooting table's exact descriptions ([COH] "Troubleshooting"), the ``message`` of a
+# 400; the detailed problems go to ``errors``. Each detail starts with the field it is about.
+COHORT_ID = "cohort_id must be a valid string"
+CHANGES = (
+    "cohort_changes must be an array of objects each with key user_ids and/or device_ids "
+    "mapping to an array of strings, or an aliases object"
+)
+TOO_MANY = "Only 1,000 user_ids, device_ids, and aliases are allowed per request"
+NAME = "name must be a non-empty string"
+CREATED_AT = "created_at must be a valid time as an ISO-8601 string"
+TABLE = (("cohort_id", COHORT_ID), ("cohort_changes", CHANGES), ("too many ids", TOO_MANY),
+         ("name", NAME), ("created_at", CREATED_AT))  # fmt: skip
+
+
+def table_message(problem: str) -> str:
+    """The troubleshooting table's description of a detailed problem."""
+    return next((message for field, message in TABLE if problem.startswith(field)), problem)
+
 
 @dataclass(frozen=True)
 class Change:
     """One parsed entry of ``cohort_changes``."""
 
-    user_ids: tuple[str, ...]
+    user_ids: tuple[str | tuple[str, str], ...]  # external ids or device ids; aliases as tuples
     device_ids: tuple[str, ...]
     aliases: tuple[tuple[str, str], ...]
     should_remove: bool
@@ -82,6 +102,22 @@ def _strings(value: Any) -> tuple[str, ...] | None:
     return tuple(value)
 
 
+def _user_ids(value: Any) -> tuple[str | tuple[str, str], ...] | None:
+    """``user_ids``: strings (external or device ids) and alias objects."""
+    if not isinstance(value, list):
+        return None
+    out: list[str | tuple[str, str]] = []
+    for item in value:
+        if _is_text(item):
+            out.append(item)
+            continue
+        alias = _aliases([item])
+        if alias is None:
+            return None
+        out.append(alias[0])
+    return tuple(out)
+
+
 def _aliases(value: Any) -> tuple[tuple[str, str], ...] | None:
     if not isinstance(value, list):
         return None
@@ -102,12 +138,12 @@ def _change(index: int, item: Any) -> Change | str:
         return f"{where} must be an object"
     if not any(key in item for key in ID_LISTS):
         return f"{where} needs user_ids, device_ids or aliases"
-    user_ids = _strings(item.get("user_ids", []))
+    user_ids = _user_ids(item.get("user_ids", []))
     device_ids = _strings(item.get("device_ids", []))
     aliases = _aliases(item.get("aliases", []))
     remove = item.get("should_remove", False)
     if user_ids is None:
-        return f"{where}.user_ids must be an array of non-empty strings"
+        return f"{where}.user_ids must be an array of ids (strings) or alias objects"
     if device_ids is None:
         return f"{where}.device_ids must be an array of non-empty strings"
     if aliases is None:

@@ -55,7 +55,7 @@ def test_over_1000_ids_bad_secret_and_bad_created_at_get_braze_errors(
 ) -> None:
     too_many = post_changes(braze_client, {"user_ids": [f"u-{i}" for i in range(1001)]})
     assert too_many.status_code == 400
-    assert too_many.json["message"].startswith("too many ids: 1001")
+    assert too_many.json["errors"][0].startswith("too many ids: 1001")
     bad_secret = post_changes(braze_client, {"user_ids": ["user-1"]}, client_secret="nope")
     assert (bad_secret.status_code, bad_secret.json) == (401, {"message": "Invalid client secret"})
     bad_time = braze_client.post(
@@ -63,7 +63,7 @@ def test_over_1000_ids_bad_secret_and_bad_created_at_get_braze_errors(
         json={**AUTH, "cohort_id": "c1", "name": "Buyers", "created_at": "May 1st"},
     )
     assert bad_time.status_code == 400
-    assert bad_time.json["message"].startswith("created_at must be an ISO-8601 timestamp")
+    assert bad_time.json["message"] == "created_at must be a valid time as an ISO-8601 string"
 
 
 def test_unreadable_json_is_400_and_logged(braze_client: FlaskClient) -> None:

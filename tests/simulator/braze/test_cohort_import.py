@@ -122,7 +122,11 @@ def test_more_than_1000_ids_is_400(braze: BrazeModel) -> None:
     ids = [f"user-{i}" for i in range(600)]
     reply = braze.change_users(changes({"user_ids": ids}, {"device_ids": ids[:401]}))
     assert reply.status == 400
-    assert "at most 1000" in reply.body["message"]
+    assert (
+        reply.body["message"]
+        == "Only 1,000 user_ids, device_ids, and aliases are allowed per request"
+    )
+    assert "at most 1000" in reply.body["errors"][0]
     assert braze.workspaces[SECRET].data_points == 0
     ok = braze.change_users(changes({"user_ids": ids}, {"device_ids": ids[:400]}))
     assert ok.status == 200
@@ -140,7 +144,7 @@ def test_more_than_1000_ids_is_400(braze: BrazeModel) -> None:
 def test_bad_partner_key_or_secret_is_401(braze: BrazeModel, over: dict[str, Any]) -> None:
     for reply in (braze.name_cohort(name(**over)), braze.change_users(changes({}, **over))):
         assert reply.status == 401
-        assert reply.body["message"] in ("Invalid partner API key", "Invalid client secret")
+        assert reply.body["message"] in ("Invalid Partner API key", "Invalid client secret")
     assert braze.workspaces[SECRET].cohorts == {}
 
 
