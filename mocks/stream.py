@@ -113,19 +113,34 @@ def stream() -> Response:
         return json_response({"code": 503, "error": "too many streams open"}, 503)
     feed = Feed(model, filters, topics, start, current_app.extensions[CLOSING])
     return Response(
-        _guarded(feed.run(lifetime), slots),
+        Guarded(feed.run(lifetime), slots),
         mimetype="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
-def _guarded(messages: Iterator[bytes], slots: threading.BoundedSemaphore) -> Iterator[bytes]:
-    """The stream's messages; its slot is given back however it ends (closed by the client,
-    the server, or its lifetime)."""
-    try:
-        yield from messages
-    finally:
-        slots.release()
+class Guarded:
+    """The stream's messages as a WSGI body whose ``close()`` gives the slot back exactly once,
+    however the stream ends: its lifetime, the client leaving, the server closing, or a body
+    never iterated at all (a HEAD request: a generator's ``finally`` would never run)."""
+
+    def __init__(self, messages: Iterator[bytes], slots: threading.BoundedSemaphore) -> None:
+        self.messages = messages
+        self.slots: threading.BoundedSemaphore | None = slots
+
+    def __iter__(self) -> Guarded:
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self.messages)
+
+    def close(self) -> None:
+        slots, self.slots = self.slots, None
+        if slots is not None:
+            slots.release()
+        close = getattr(self.messages, "close", None)
+        if close is not None:
+            close()
 
 
 class Feed:
