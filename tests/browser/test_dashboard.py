@@ -125,3 +125,25 @@ def test_the_page_fits_a_phone_and_reports_no_script_error(browser, sandbox, key
     assert overflow <= 0  # nothing wider than the screen: tables scroll inside their boxes
     shot(browser, "dashboard-phone")
     assert browser("errors") == []
+
+
+def test_faults_clock_and_reset_are_driven_from_the_page(page, sandbox, key):
+    body = {"api_key": key, "events": [{"event_type": "Played", "device_id": "device-0001"}]}
+    page("fill", selector="#faults-form [name=status]", value="503")
+    page("click", selector="#faults-form button[type=submit]")
+    page.wait("document.querySelectorAll('#fault-list li').length === 1")
+    assert requests.post(f"{sandbox.url}/2/httpapi", json=body, timeout=10).status_code == 503
+    page("click", selector="#clear-faults")
+    page.wait("document.querySelectorAll('#fault-list li').length === 0")
+    assert requests.post(f"{sandbox.url}/2/httpapi", json=body, timeout=10).status_code == 200
+    page.wait(f"document.querySelectorAll('{ROWS}').length === 1")
+    before = requests.get(f"{sandbox.url}/_mock/clock", timeout=10).json()["now_ms"]
+    page("fill", selector="#clock-form [name=advance_s]", value="3600")
+    page("click", selector="#clock-form button[type=submit]")
+    page.wait("document.getElementById('control-result').textContent.includes('advanced')")
+    after = requests.get(f"{sandbox.url}/_mock/clock", timeout=10).json()["now_ms"]
+    assert after - before >= 3_600_000
+    page("click", selector="#reset-form button[type=submit]")
+    page.wait(f"document.querySelectorAll('{ROWS}').length === 0")
+    assert requests.get(f"{sandbox.url}/_mock/events", params={"api_key": key},
+                        timeout=10).json()["total"] == 0  # fmt: skip
