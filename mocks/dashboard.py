@@ -1,5 +1,7 @@
 """The sandbox dashboard: ``GET /`` and ``GET /_mock/ui`` serve ``mocks/static/index.html``,
-``GET /_mock/ui/<file>`` its script and style sheet. Plain HTML, CSS and JavaScript committed
+``GET /ui/<file>`` its script and style sheet (outside ``/_mock``: they hold no data, so they
+load without the admin token; the page sends the token, when given as ``/#token=...``, on its
+calls). Plain HTML, CSS and JavaScript committed
 as they are served (no build step, no CDN: it works offline); the page reads ``/_mock/stream``
 for live updates and the ``/_mock`` admin API for its views and controls."""
 
@@ -38,6 +40,6 @@ def ui() -> Response:
     return _asset("index.html")
 
 
-@bp.get("/_mock/ui/<name>")
+@bp.get("/ui/<name>")
 def asset(name: str) -> Response:
     return _asset(name)

@@ -26,8 +26,21 @@ const color = (outcome) => `var(--${outcome})`;
 const iso = (ms) => new Date(ms).toISOString().replace("T", " ").replace(".000Z", "Z");
 const split = (text) => text.split(",").map((v) => v.trim()).filter(Boolean);
 
+// With `serve --admin-token`, open the page as /#token=TOKEN: the token is kept for this tab
+// (sessionStorage), dropped from the address bar, and sent as a Bearer header on every call.
+function adminToken() {
+  const given = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (given) {
+    sessionStorage.setItem("currents-sim-token", given);
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  return sessionStorage.getItem("currents-sim-token") || "";
+}
+const TOKEN = adminToken();
+const auth = () => (TOKEN ? { Authorization: `Bearer ${TOKEN}` } : {});
+
 async function api(method, path, body) {
-  const init = { method, headers: {} };
+  const init = { method, headers: auth() };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers["Content-Type"] = "application/json";
@@ -336,17 +349,63 @@ function knownKeys(stats) {
 }
 
 // -- the stream ---------------------------------------------------------------------------
+// Server-Sent Events read with fetch (an EventSource cannot send the admin token): one
+// message per blank line, resumed after a drop or the stream's end with Last-Event-ID.
+const HANDLERS = {
+  entries: (data) => addEntries(data),
+  requests: (data) => addRequests(data),
+  stats: (data) => onStats(data),
+};
+
+function linkStatus(text, ok) {
+  $("link").textContent = text;
+  $("link").className = "status " + (ok ? "ok" : "down");
+}
+
+function dispatch(block, stream) {
+  let event = "message", data = "";
+  for (const line of block.split("\n")) {
+    if (line.startsWith("event:")) event = line.slice(6).trim();
+    else if (line.startsWith("data:")) data += line.slice(5).trim();
+    else if (line.startsWith("id:")) stream.lastId = line.slice(3).trim();
+  }
+  if (data && HANDLERS[event]) HANDLERS[event](JSON.parse(data));
+}
+
+async function followStream(url, stream) {
+  while (!stream.controller.signal.aborted) {
+    try {
+      const headers = { ...auth(), ...(stream.lastId ? { "Last-Event-ID": stream.lastId } : {}) };
+      const response = await fetch(url, { headers, signal: stream.controller.signal });
+      if (!response.ok) throw new Error(`stream ${response.status}`);
+      linkStatus("live", true);
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let cut;
+        while ((cut = buffer.indexOf("\n\n")) >= 0) {
+          dispatch(buffer.slice(0, cut), stream);
+          buffer = buffer.slice(cut + 2);
+        }
+      }
+    } catch (error) {
+      if (stream.controller.signal.aborted) return;
+      linkStatus("reconnecting…", false);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 function connect() {
-  if (state.source) state.source.close();
+  if (state.source) state.source.controller.abort();
   const params = new URLSearchParams({ max_s: "300" });
   if (state.key) params.set("api_key", state.key);
-  const source = new EventSource(`/_mock/stream?${params}`);
-  state.source = source;
-  source.addEventListener("open", () => { $("link").textContent = "live"; $("link").className = "status ok"; });
-  source.addEventListener("error", () => { $("link").textContent = "reconnecting…"; $("link").className = "status down"; });
-  source.addEventListener("entries", (e) => addEntries(JSON.parse(e.data)));
-  source.addEventListener("requests", (e) => addRequests(JSON.parse(e.data)));
-  source.addEventListener("stats", (e) => onStats(JSON.parse(e.data)));
+  const stream = { controller: new AbortController(), lastId: "" };
+  state.source = stream;
+  followStream(`/_mock/stream?${params}`, stream);
 }
 
 function onStats(stats) {

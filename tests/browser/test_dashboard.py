@@ -5,6 +5,8 @@ from __future__ import annotations
 import requests
 from amplitude import BaseEvent
 
+from mocks.app import create_app
+from mocks.server import Server
 from tests.browser.conftest import send_with_sdk, shot
 
 ROWS = "#journal-table tbody tr"
@@ -147,3 +149,17 @@ def test_faults_clock_and_reset_are_driven_from_the_page(page, sandbox, key):
     page.wait(f"document.querySelectorAll('{ROWS}').length === 0")
     assert requests.get(f"{sandbox.url}/_mock/events", params={"api_key": key},
                         timeout=10).json()["total"] == 0  # fmt: skip
+
+
+def test_with_an_admin_token_the_page_works_from_a_token_link(browser, key):
+    app = create_app({"ADMIN_TOKEN": "tok-0123456789"}, seed=0)
+    with Server(app, threads=6).start() as guarded:
+        assert requests.get(f"{guarded.url}/_mock/keys", timeout=10).status_code == 401
+        browser("open", width=1280, height=800)
+        browser("goto", url=f"{guarded.url}/?key={key}#token=tok-0123456789")
+        browser.wait("document.getElementById('link').textContent === 'live'")
+        assert "token" not in browser("url")  # dropped from the address bar
+        send_with_sdk(guarded.url, key, [BaseEvent("Played", device_id="device-0001",
+                                                   insert_id="t1")])  # fmt: skip
+        browser.wait(f"document.querySelectorAll('{ROWS}').length === 1")
+        browser("open", width=1280, height=800)  # the stream ends before the server does

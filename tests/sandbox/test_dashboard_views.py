@@ -98,10 +98,10 @@ def test_key_views_need_an_api_key(served, http, path):
 def test_the_dashboard_is_served_offline_from_the_package(served, http, path):
     page = http.get(f"{served.url}{path}", timeout=10)
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
-    assert '<script src="/_mock/ui/app.js"' in page.text
+    assert '<script src="/ui/app.js"' in page.text
     assert "http://" not in page.text and "https://" not in page.text  # nothing from a CDN
     for asset, kind in (("app.js", "text/javascript"), ("style.css", "text/css")):
-        served_asset = http.get(f"{served.url}/_mock/ui/{asset}", timeout=10)
+        served_asset = http.get(f"{served.url}/ui/{asset}", timeout=10)
         assert served_asset.headers["Content-Type"].startswith(kind)
         assert "https://" not in served_asset.text
-    assert http.get(f"{served.url}/_mock/ui/secrets.py", timeout=10).status_code == 404
+    assert http.get(f"{served.url}/ui/secrets.py", timeout=10).status_code == 404
