@@ -463,8 +463,8 @@ class AmplitudeModel:
     # -- persistence (a shell such as mocks/persistence.py keeps these) ---------------------
     def export_state(self) -> dict[str, Any]:
         """What the journal cannot rebuild: keys, revocations, faults, each key's recently
-        throttled ids and cohort definitions, the request counter and the resets not yet
-        taken (``take_resets``). Plain data and model objects, for a shell to store."""
+        throttled ids and cohort definitions, the entry and request counters. Plain data and
+        model objects, for a shell to store."""
         with self.lock:
             now, window = self.clock.now(), self.limits.window_s
             return {
@@ -481,6 +481,7 @@ class AmplitudeModel:
                     for key, b in self.backends.items()
                     if b.cohorts.cohorts or b.cohorts.downloads
                 },
+                "last_seq": self.journal.last_seq,
                 "last_request_id": self.journal.last_request_id,
             }
 
@@ -499,7 +500,7 @@ class AmplitudeModel:
                 project.cohorts.update(cohorts)
                 project.downloads.update(downloads)
                 project.serial = serial
-            self.journal.continue_request_ids(int(state["last_request_id"]))
+            self.journal.continue_after(int(state["last_seq"]), int(state["last_request_id"]))
 
     def replay(self, rows: list[journal.Row], request: Request | None) -> None:
         """Re-apply one journaled request after a restart: its ``rows`` (as the journal keeps
@@ -511,6 +512,7 @@ class AmplitudeModel:
             self.journal.restore(rows, endpoint)
             if request is not None:
                 self.journal.log(request)
+                self.journal.continue_after(0, request.id)
             accepted = {journal.INGESTED, journal.DEDUPLICATED, journal.IDENTIFIED}
             api_key = rows[0][1] if rows else None
             if api_key is None or not all(row[4] in accepted for row in rows):

@@ -241,7 +241,7 @@ class Journal:
         self.counts: Counter[tuple[str | None, str, str]] = Counter()
         self.timeline = Timeline()
         self._last_seq = 0  # seq of the newest entry; entries count from 1
-        self._request_seq = itertools.count(1)
+        self._last_request_id = 0  # the newest request id given out; requests count from 1
 
     @property
     def last_seq(self) -> int:
@@ -250,11 +250,12 @@ class Journal:
 
     @property
     def last_request_id(self) -> int:
-        """The id of the newest logged request (0 before the first)."""
-        return self.requests[-1].id if self.requests else 0
+        """The newest request id given out (0 before the first)."""
+        return self._last_request_id
 
     def next_request_id(self) -> int:
-        return next(self._request_seq)
+        self._last_request_id += 1
+        return self._last_request_id
 
     def add(
         self,
@@ -331,9 +332,11 @@ class Journal:
             self.counts[(row[1], endpoint, row[4])] += 1
             self.timeline.add(row[1], row[4], row[3] // 1000, 1)
 
-    def continue_request_ids(self, last_id: int) -> None:
-        """Number the next requests after ``last_id`` (a restart)."""
-        self._request_seq = itertools.count(max(last_id, self.last_request_id) + 1)
+    def continue_after(self, last_seq: int, last_request_id: int) -> None:
+        """Number the next entries and requests after these (a restart: the newest ones may
+        have been reset and so are not in the restored journal)."""
+        self._last_seq = max(self._last_seq, last_seq)
+        self._last_request_id = max(self._last_request_id, last_request_id)
 
     def log(self, request: Request) -> None:
         self.requests.append(request)
