@@ -104,4 +104,5 @@ def test_the_dashboard_is_served_offline_from_the_package(served, http, path):
         served_asset = http.get(f"{served.url}/ui/{asset}", timeout=10)
         assert served_asset.headers["Content-Type"].startswith(kind)
         assert "https://" not in served_asset.text
-    assert http.get(f"{served.url}/ui/secrets.py", timeout=10).status_code == 404
+    unknown = http.get(f"{served.url}/ui/secrets.py", timeout=10)
+    assert unknown.status_code >= 400 and unknown.json()["error"] == "Invalid request path"
