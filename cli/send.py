@@ -2,18 +2,19 @@
 
 ``--to URL`` POSTs Custom HTTP batches (``{"events": [...]}``, 100 events by default, one queue
 per event type, Braze's headers and an optional bearer token) and reacts to every answer with
-Braze's retry matrix (``simulator.delivery``). Events are generated (``--mix``, ``--seed``) or
-read with ``--from`` (Currents JSON Lines, flat or http, ``.json`` documents, Avro files or
-folders of them; ``-`` is stdin).
+Braze's retry matrix (``simulator.delivery``). ``--to-dir DIR`` / ``--to-s3 s3://bucket/prefix``
+write Braze's storage files instead (``cli.send_storage``). Events are generated (``--mix``,
+``--seed``) or read with ``--from`` (Currents JSON Lines, flat or http, ``.json`` documents, Avro
+files or folders of them; ``-`` is stdin); see ``cli.send_sources``.
 
-How a run ends (``senders.driver``): events are produced until ``-n``/``--duration``/the input
-ends, every open batch then leaves at once, and what the receiver has not yet taken is retried
-for ``--drain`` (default 1m) more; what is still held is reported as undelivered. Before the
-first event an empty batch is POSTed, as Braze does to check a token: no answer, or 401/403/404,
-stops the run at once (exit 2). A receiver that starts refusing the token mid-run halts delivery
-(Braze retries after 2–5 minutes, within the drain); if it still refuses when the run ends, the
-figures are printed and the run exits 2 with one line. Otherwise exit 0 when every event was
-acknowledged, 1 when some were dropped or left undelivered.
+How a Custom HTTP run ends (``senders.driver``): events are produced until ``-n``/``--duration``
+/the input ends, every open batch then leaves at once, and what the receiver has not yet taken is
+retried for ``--drain`` (default 1m) more; what is still held is reported as undelivered. Before
+the first event an empty batch is POSTed, as Braze does to check a token: no answer, or
+401/403/404, stops the run at once (exit 2). A receiver that starts refusing the token mid-run
+halts delivery (Braze retries after 2–5 minutes, within the drain); if it still refuses when the
+run ends, the figures are printed and the run exits 2 with one line. Otherwise exit 0 when every
+event was acknowledged, 1 when some were dropped or left undelivered.
 """
 
 from __future__ import annotations
@@ -30,23 +31,21 @@ from typing import Any
 from cli.durations import duration, positive_duration
 from cli.errors import CliError
 
-HELP = "send Currents events to a connector as Braze does (Custom HTTP)"
-DEFAULT_COUNT = 1000
-GENERATED_CHUNK = 100_000  # a run bounded by --duration alone draws events in chunks
-GENERATED_WINDOW_S = 60.0  # generated events without --rate happen over the next minute
+HELP = "deliver Currents events as Braze does: Custom HTTP to a connector, or storage files"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     a = parser.add_argument
-    a("--to", metavar="URL", required=True, help="the connector's Custom HTTP endpoint")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--to", metavar="URL", help="a connector's Custom HTTP endpoint")
+    target.add_argument("--to-dir", metavar="DIR", help="write Braze's Avro files under DIR")
+    target.add_argument(
+        "--to-s3", metavar="S3URL", help="write them to s3://bucket/prefix (see --endpoint-url)"
+    )
     a("--token", metavar="T", help="bearer token (Authorization: Bearer T)")
     bound = parser.add_mutually_exclusive_group()
     bound.add_argument(
-        "-n",
-        "--count",
-        type=_count,
-        metavar="N",
-        help=f"events to send (default {DEFAULT_COUNT}, or all of --from)",
+        "-n", "--count", type=_count, metavar="N", help="events to send (default 1000, or all)"
     )
     bound.add_argument(
         "--duration",
@@ -84,6 +83,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DUR",
         help="after the last event, keep retrying what is held this long (default 1m)",
     )
+    a("--endpoint-url", metavar="URL", help="S3-compatible endpoint for --to-s3 (MinIO, moto...)")
+    a("--integration-id", metavar="ID", help="storage key's integration id (default: from seed)")
     a("--json", action="store_true", help="print the figures as one JSON object")
 
 
@@ -115,12 +116,40 @@ def _rate(text: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
+    from cli import send_sources as sources
+
+    storage = args.to is None
+    if args.inputs:
+        records: Iterator[dict[str, Any]] = sources.read_events(args.inputs)
+        total = args.count
+    else:
+        sources.check_mix(args.mix)
+        if storage and args.rate is None:  # replayed by the events' own times
+            total = args.count if args.count is not None else sources.DEFAULT_COUNT
+            records = sources.past_events(args.seed, args.mix, total, args.duration)
+        else:
+            total = sources.live_count(args.count, args.duration, args.rate)
+            records = sources.live_events(args.seed, args.mix, total, args.rate)
+    if storage:
+        from cli.send_storage import run_storage
+
+        summary = run_storage(args, records)
+        _print(summary, args.json)
+        if summary["dropped"]:
+            raise CliError(f"{summary['to']}: files could not be written: {summary['dropped']}")
+        return 0
+    return _run_http(args, records, total)
+
+
+def _run_http(
+    args: argparse.Namespace, records: Iterator[dict[str, Any]], total: int | None
+) -> int:
+    from senders.driver import Bounds, drive
     from senders.http_transport import BadUrl, HttpTransport
     from simulator.clock import SystemClock
     from simulator.delivery import EMPTY_BATCH, DeliveryConfig, HttpDelivery, refusal
     from simulator.delivery.ledger import DeliveryLedger
 
-    records, total = _source(args)
     try:
         transport = HttpTransport(args.to, args.token)
     except BadUrl as exc:
@@ -134,81 +163,12 @@ def run(args: argparse.Namespace) -> int:
         clock = SystemClock()
         delivery = HttpDelivery(transport, clock, config, ledger=DeliveryLedger(keep_events=False))
         started = time.perf_counter()
-        _drive(records, delivery, args, total, stack)
+        bounds = Bounds(args.count, args.duration, args.rate, args.drain)
+        drive(records, delivery, bounds, progress=_progress_bar(total, stack))
         elapsed = time.perf_counter() - started
     summary = {"to": args.to, **delivery.ledger.summary(), "elapsed_s": round(elapsed, 3)}
-    _report(summary, args.json)
+    _print(summary, args.json)
     return _verdict(summary, delivery, clock.now(), args.to)
-
-
-def _drive(
-    records: Iterator[dict[str, Any]],
-    delivery: Any,
-    args: argparse.Namespace,
-    total: int | None,
-    stack: ExitStack,
-) -> None:
-    from senders.driver import Bounds, drive
-
-    bounds = Bounds(args.count, args.duration, args.rate, args.drain)
-    drive(records, delivery, bounds, progress=_progress_bar(total, stack))
-
-
-def _source(args: argparse.Namespace) -> tuple[Iterator[dict[str, Any]], int | None]:
-    """The events to send and how many there will be (None: unknown)."""
-    if args.inputs:
-        from cli.inputs import check_inputs, read_all
-
-        inputs = check_inputs(args.inputs)
-        return _currents_records(read_all(inputs)), args.count
-    from simulator.generator import MIXES
-
-    if args.mix not in MIXES:
-        raise CliError(f"unknown --mix {args.mix!r} (have: {', '.join(MIXES)})")
-    count = args.count
-    if count is None and args.duration is None:
-        count = DEFAULT_COUNT
-    if count is None and args.rate is not None:
-        count = math.ceil(args.rate * args.duration)
-    return _generated(args.seed, args.mix, count, args.rate), count
-
-
-def _generated(
-    seed: int, mix: str, count: int | None, rate: float | None
-) -> Iterator[dict[str, Any]]:
-    """Generated events happening now: over ``count / rate`` seconds with a rate (so their
-    times match their sending), else over the next minute; endless (in chunks) without a count."""
-    from simulator.generator import generate
-
-    start = float(int(time.time()))
-    if count is not None:
-        window = count / rate if rate else GENERATED_WINDOW_S
-        yield from generate(count, seed=seed, start=start, duration=max(window, 1.0), mix=mix)
-        return
-    chunk = 0
-    while True:  # bounded by the run's --duration
-        yield from generate(
-            GENERATED_CHUNK,
-            seed=seed * 1_000_003 + chunk,
-            start=start + chunk * GENERATED_WINDOW_S,
-            duration=GENERATED_WINDOW_S,
-            mix=mix,
-        )
-        chunk += 1
-
-
-def _currents_records(records: Iterator[Any]) -> Iterator[dict[str, Any]]:
-    for record in records:
-        if record.error:
-            raise CliError(f"{record.source}:{record.line}: {record.error}")
-        data = record.data
-        if not (
-            isinstance(data, dict) and isinstance(data.get("event_type"), str) and "id" in data
-        ):
-            raise CliError(
-                f"{record.source}:{record.line}: not a Currents event (needs event_type and id)"
-            )
-        yield data
 
 
 def _progress_bar(total: int | None, stack: ExitStack) -> Callable[[int], None] | None:
@@ -231,20 +191,17 @@ def _progress_bar(total: int | None, stack: ExitStack) -> Callable[[int], None] 
     return update
 
 
-def _report(summary: dict[str, Any], as_json: bool) -> None:
+def _print(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
         print(json.dumps(summary, indent=2))
         return
-    dropped = ", ".join(f"{n} {reason}" for reason, n in summary["dropped"].items()) or "none"
-    latency = summary["latency_ms"]
-    print(
-        f"sent {summary['sent']:,} of {summary['produced']:,} events to {summary['to']} in "
-        f"{summary['elapsed_s']:.1f} s: {summary['acknowledged']:,} acknowledged, "
-        f"dropped: {dropped}, undelivered {summary['undelivered']:,}; "
-        f"{summary['requests']:,} requests {summary['requests_by_status']}, "
-        f"retries {summary['retries_by_status'] or 'none'}, "
-        f"latency p50 {latency['p50']} ms, p95 {latency['p95']} ms"
-    )
+    print(", ".join(f"{key} {_text(value)}" for key, value in summary.items()))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def _verdict(summary: dict[str, Any], delivery: Any, now: float, url: str) -> int:
