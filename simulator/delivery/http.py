@@ -28,7 +28,7 @@ import heapq
 import math
 import random
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -107,8 +107,8 @@ class EventQueue:
 
 
 def envelope_of(record: Mapping[str, Any]) -> dict[str, Any]:
-    """The Custom HTTP envelope of a flat record or of an envelope (returned as is)."""
-    data = dict(record)
+    """The Custom HTTP envelope of a flat record or of an envelope (a dict returned as is)."""
+    data = record if isinstance(record, dict) else dict(record)
     return data if detect_shape(data) == "http" else flat_to_http(data)
 
 
@@ -128,9 +128,12 @@ class HttpDelivery:
         *,
         ledger: DeliveryLedger | None = None,
         rng: random.Random | None = None,
+        device_class: Callable[[str | None], str | None] | None = None,
     ) -> None:
         self.transport, self.clock = transport, clock
         self.config = config or DeliveryConfig()
+        self.device_class = device_class  # e.g. simulator.generator.device_class; else "all"
+        self._batch_size, self._per_type = self.config.batch_size, self.config.queue_per_type
         self.ledger = ledger if ledger is not None else DeliveryLedger()
         self.rng = rng or random.Random(0)
         self.queues: dict[str, EventQueue] = {}
@@ -147,20 +150,21 @@ class HttpDelivery:
         now = self.clock.now()
         user = envelope.get("user")
         device = user.get("device_id") if isinstance(user, dict) else None
-        entry = self.ledger.produce(
-            str(envelope.get("id")), now, device if isinstance(device, str) else None, "all"
-        )
+        if not isinstance(device, str):
+            device = None
+        group = (self.device_class(device) or "none") if self.device_class else "all"
+        entry = self.ledger.produce(str(envelope.get("id")), now, device, group)
         encoded = orjson.dumps(envelope)
         if len(encoded) > MAX_EVENT_BYTES:
             self.ledger.drop(entry, now, f"{TOO_LARGE}: over 900 KB")
             return entry
-        key = str(envelope.get("event_type")) if self.config.queue_per_type else ONE_QUEUE
+        key = str(envelope.get("event_type")) if self._per_type else ONE_QUEUE
         queue = self.queues.get(key) or self._new_queue(key)
         if not queue.open:
             queue.opened_at = now
             heapq.heappush(self._wakeups, (now + self.config.max_wait_s, key))
         queue.open.append((entry, encoded))
-        if len(queue.open) >= self.config.batch_size:
+        if len(queue.open) >= self._batch_size:
             self._close(queue)
             self._drain(key, queue, now)
         return entry

@@ -181,3 +181,15 @@ def test_a_missing_bucket_is_one_line_and_exit_2(s3_server: str) -> None:
     result = subprocess.run(command, capture_output=True, env=env, timeout=120, check=False)
     assert result.returncode == 2
     assert len(result.stderr.decode().splitlines()) == 1
+
+
+def test_with_a_rate_files_are_written_live_on_the_wall_clock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "export"
+    args = ["send", "--to-dir", str(out), "--rate", "200", "--duration", "1s", "--json"]
+    assert main(args) == 0
+    summary = json.loads(capsys.readouterr().out)
+    files = files_under(out)
+    assert summary["written"] == sum(len(read_avro(out / key)) for key in files) >= 180
+    assert summary["files"] == len(files) and all(KEY.fullmatch(f"p/{key}") for key in files)

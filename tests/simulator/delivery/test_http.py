@@ -308,3 +308,17 @@ def test_refusal_of_the_empty_probe() -> None:
     assert refusal(Answer(401)) == "refused the credentials (401)"
     assert refusal(Answer(200)) is None
     assert refusal(Answer(503)) is None
+
+
+def test_ledger_rows_carry_the_device_class_when_a_classifier_is_given(clock: ManualClock) -> None:
+    from simulator.generator import device_class
+
+    delivery = HttpDelivery(Receiver(), clock, DeliveryConfig(), device_class=device_class)
+    hot = envelope(0)
+    hot["user"]["device_id"] = "misconfigured-0f9e8d7c-0000-4000-8000-000000000000"
+    delivery.offer(hot)
+    delivery.offer(envelope(1))  # no device
+    assert [(e.device_id, e.device_class) for e in delivery.ledger] == [
+        (hot["user"]["device_id"], "misconfigured"),
+        (None, "none"),
+    ]
