@@ -15,7 +15,7 @@ import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, Protocol
 
 from simulator.clock import Clock, SystemClock
@@ -60,11 +60,12 @@ def drive(
 ) -> None:
     """Offer ``records`` to ``delivery`` within ``bounds``, then drain it."""
     clock = clock or SystemClock()
+    source = iter(records) if bounds.count is None else islice(records, bounds.count)
+    first = next(source, None)  # a generator's warm-up happens before the run's clock starts
     start = clock.now()
     stop_at = start + bounds.duration_s if bounds.duration_s is not None else math.inf
-    source = iter(records) if bounds.count is None else islice(records, bounds.count)
     interval = 1.0 / bounds.rate if bounds.rate else 0.0
-    for i, record in enumerate(source):
+    for i, record in enumerate(chain([first], source) if first is not None else ()):
         if interval:
             _wait_until(delivery, clock, sleep, min(start + i * interval, stop_at))
         now = clock.now()
