@@ -119,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
     from cli import send_sources as sources
 
     storage = args.to is None
+    _check_targets(args, storage)
     if args.inputs:
         records: Iterator[dict[str, Any]] = sources.read_events(args.inputs)
         total = args.count
@@ -139,6 +140,16 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(f"{summary['to']}: files could not be written: {summary['dropped']}")
         return 0
     return _run_http(args, records, total)
+
+
+def _check_targets(args: argparse.Namespace, storage: bool) -> None:
+    """Options that belong to another target are refused rather than silently ignored."""
+    if storage and args.token is not None:
+        raise CliError("--token is for --to URL (storage has no bearer token)")
+    if args.endpoint_url is not None and args.to_s3 is None:
+        raise CliError("--endpoint-url is for --to-s3")
+    if args.integration_id is not None and not storage:
+        raise CliError("--integration-id is for --to-dir and --to-s3")
 
 
 def _run_http(

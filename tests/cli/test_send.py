@@ -174,3 +174,18 @@ def test_brazes_avro_samples_are_sent_as_envelopes(
     assert summary["acknowledged"] == len(events) >= 94
     assert {e["event_type"] for e in events} == {p.stem for p in folder.glob("*.avro")}
     assert all(set(e) == {"event_type", "id", "time", "user", "properties"} for e in events)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--to-dir", "out", "--token", "T"], "--token is for --to URL"),
+        (["--to", "http://127.0.0.1:9/", "--endpoint-url", "http://x"], "--endpoint-url is for"),
+        (["--to", "http://127.0.0.1:9/", "--integration-id", "a"], "--integration-id is for"),
+    ],
+)
+def test_an_option_of_another_target_is_refused(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["send", *args, "-n", "1"]) == 2
+    assert message in capsys.readouterr().err
