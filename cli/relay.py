@@ -93,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
     host, port = _listen(args.listen)
     if not 1 <= args.batch_size <= 2000:
         raise CliError(f"--batch-size must be within 1-2000 (got {args.batch_size})")
+    from relay.outbox import OutboxError
     from relay.running import Relay
     from simulator.connector import ConnectorConfig, RetryPolicy, Strategy
 
@@ -115,8 +116,10 @@ def run(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise CliError(f"--amplitude: {exc}") from None
+    except OutboxError as exc:
+        raise CliError(str(exc)) from None
     except OSError as exc:
-        raise CliError(f"cannot listen on {args.listen} or open the outbox: {exc}") from None
+        raise CliError(f"cannot listen on {args.listen}: {exc.strerror or exc}") from None
     print(relay.url, flush=True)
     _describe(relay, args)
 

@@ -33,17 +33,28 @@ CREATE TABLE IF NOT EXISTS outbox (
 """
 
 
+class OutboxError(Exception):
+    """The outbox cannot be opened (a data dir that is a file, not writable, not a database)."""
+
+
 class Outbox:
     """Accepted batches not yet settled, in a SQLite file under ``data_dir``."""
 
     def __init__(self, data_dir: Path, *, durable: bool = False) -> None:
-        data_dir.mkdir(parents=True, exist_ok=True)
         self.path = data_dir / FILE_NAME
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
-        self._db.execute(SCHEMA)
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise OutboxError(f"cannot open the outbox {self.path}: {exc}") from None
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+            self._db.execute(SCHEMA)
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise OutboxError(f"cannot open the outbox {self.path}: {exc}") from None
 
     def append(self, body: bytes, events: int, accepted_at: float) -> int:
         """Store one accepted request body (committed when this returns); its row id."""

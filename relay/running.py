@@ -52,7 +52,11 @@ class Relay:
         self.data_dir = Path(self._tmp.name) if self._tmp is not None else data_dir
         assert self.data_dir is not None
         config = replace(config or ConnectorConfig(), api_key=api_key)
-        outbox = Outbox(self.data_dir, durable=durable)
+        try:
+            outbox = Outbox(self.data_dir, durable=durable)
+        except BaseException:
+            self._cleanup()
+            raise
         try:
             self.service = Service(sink, outbox, config, token=token, clock=clock)
             self.server = Server(create_app(self.service), host, port, threads=threads)

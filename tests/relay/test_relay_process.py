@@ -134,3 +134,22 @@ def test_a_bad_listen_address_is_one_line_and_exit_2(capsys) -> None:
     code = main(["relay", "--listen", "nowhere", "--amplitude", "http://127.0.0.1:1",
                  "--api-key", "k"])  # fmt: skip
     assert code == 2 and "--listen must be HOST:PORT" in capsys.readouterr().err
+
+
+def test_an_unusable_data_dir_is_one_line_and_exit_2(capsys, tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    code = main(["relay", "--listen", "127.0.0.1:0", "--amplitude", "http://127.0.0.1:1",
+                 "--api-key", "k", "--data-dir", str(not_a_dir)])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("currents-sim: cannot open the outbox")
+    assert err.count("\n") == 1
+
+
+def test_a_taken_port_is_one_line_and_exit_2(capsys, tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        args = ["--amplitude", "http://127.0.0.1:1", "--api-key", "k", "--data-dir", str(tmp_path)]
+        code = main(["relay", "--listen", f"127.0.0.1:{port}", *args])
+    err = capsys.readouterr().err
+    assert code == 2 and f"cannot listen on 127.0.0.1:{port}" in err and err.count("\n") == 1
