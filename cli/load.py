@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -119,18 +120,30 @@ def run(args: argparse.Namespace) -> int:
         return _run_all(names, reports, args)
 
 
-def _run_all(names: list[str], reports: Path, args: argparse.Namespace) -> int:
-    from load.runner import execute
+def _run_all(
+    names: list[str],
+    reports: Path,
+    args: argparse.Namespace,
+    run_one: Callable[[str, Path], int] | None = None,
+    target: str = "",
+) -> int:
+    """Each scenario in turn into its whole-or-absent report folder; the worst exit code.
+    ``run_one(name, reports_root)`` runs one (default: our connector model's Locust users)."""
+    if run_one is None:
+        from load.runner import execute
+
+        def run_one(name: str, root: Path) -> int:
+            return execute(_run_of(name, args, root))
 
     worst = 0
     for name in names:
         with whole_folder(reports / name, force=args.force) as folder:
             try:
-                code = execute(_run_of(name, args, folder.parent))
+                code = run_one(name, folder.parent)
             except ValueError as exc:
                 raise CliError(str(exc)) from None
         verdict = "passed" if code == 0 else f"FAILED (exit {code})"
-        print(f"load {name}: {verdict}; report in {reports / name}")
+        print(f"load {name}{target}: {verdict}; report in {reports / name}")
         worst = max(worst, code)
     return worst
 
@@ -154,22 +167,14 @@ def _run_connector(args: argparse.Namespace) -> int:
         raise CliError("--connector needs --host (the mock it delivers to) and --api-key")
     names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
     reports = _check_reports(Path(args.reports), names, args.force)
-    worst = 0
-    for name in names:
-        with whole_folder(reports / name, force=args.force) as folder:
-            run = SutRun(
-                name, args.connector, args.host, args.api_key, args.connector_token, args.size,
-                args.users, args.duration, args.outage, args.workers, args.seed, folder.parent,
-                args.threshold,
-            )  # fmt: skip
-            try:
-                code = execute(run)
-            except ValueError as exc:
-                raise CliError(str(exc)) from None
-        verdict = "passed" if code == 0 else f"FAILED (exit {code})"
-        print(f"load {name} (connector {args.connector}): {verdict}; report in {reports / name}")
-        worst = max(worst, code)
-    return worst
+
+    def run_one(name: str, root: Path) -> int:
+        return execute(SutRun(
+            name, args.connector, args.host, args.api_key, args.connector_token, args.size,
+            args.users, args.duration, args.outage, args.workers, args.seed, root, args.threshold,
+        ))  # fmt: skip
+
+    return _run_all(names, reports, args, run_one, f" (connector {args.connector})")
 
 
 def _print_config(names: list[str], args: argparse.Namespace) -> int:

@@ -106,11 +106,19 @@ def summarize_ledgers(ledgers: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         "delivered": sum(s["delivered"] for s in ledgers),
         "throttled": sum(s["throttled"] for s in ledgers),
     }
-    for cls, delays in by_class.items():
-        suffix = f".{cls}" if cls else ""
-        summary[f"delay_p50_s{suffix}"] = percentile(delays, 50)
-        summary[f"delay_p95_s{suffix}"] = percentile(delays, 95)
-        summary[f"delay_max_s{suffix}"] = max(delays)
-        if cls:
-            summary[f"delivered.{cls}"] = len(delays)
+    summary.update(delay_figures(by_class))
     return summary
+
+
+def delay_figures(by_class: Mapping[str, list[float]]) -> dict[str, float | int]:
+    """p50, p95 and max delay for each class (key ``""``: all events, no suffix), and how many
+    events of each named class were delivered."""
+    out: dict[str, float | int] = {}
+    for cls, delays in sorted(by_class.items()):
+        suffix = f".{cls}" if cls else ""
+        out[f"delay_p50_s{suffix}"] = percentile(delays, 50)
+        out[f"delay_p95_s{suffix}"] = percentile(delays, 95)
+        out[f"delay_max_s{suffix}"] = max(delays)
+        if cls:
+            out[f"delivered.{cls}"] = len(delays)
+    return out

@@ -23,7 +23,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from load.truth import DEDUPLICATED, INGESTED, QUOTA_EXCEEDED, THROTTLED, UNAUTHORIZED, percentile
+from load.truth import (
+    DEDUPLICATED,
+    INGESTED,
+    QUOTA_EXCEEDED,
+    THROTTLED,
+    UNAUTHORIZED,
+    delay_figures,
+)
 
 ACKNOWLEDGED = "acknowledged"
 
@@ -105,12 +112,4 @@ def _delays(delivered: list[tuple[Handed, float]]) -> dict[str, float | int]:
         delay = max(0.0, ingested_at - row.sent_at_s)
         by_class[row.device_class].append(delay)
         by_class[""].append(delay)
-    out: dict[str, float | int] = {}
-    for cls, delays in sorted(by_class.items()):
-        suffix = f".{cls}" if cls else ""
-        out[f"delay_p50_s{suffix}"] = percentile(delays, 50)
-        out[f"delay_p95_s{suffix}"] = percentile(delays, 95)
-        out[f"delay_max_s{suffix}"] = max(delays)
-        if cls:
-            out[f"delivered.{cls}"] = len(delays)
-    return out
+    return delay_figures(by_class)
