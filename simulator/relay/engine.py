@@ -9,16 +9,43 @@ request is stamped with the time it really went out), and forgets rows ``finishe
 Time: the shell passes wall-clock readings; the engine never lets its own time go backwards (a
 wall clock can step back, and the connector's failure logs must stay in time order).
 Restarted rows are produced again at their replay instant: horizons count from then.
+
+A transformer that raises (a team's own, plugged in through ``ConnectorConfig.transformer``)
+skips that event with reason ``transformer_error`` instead of stopping the relay: its row still
+finishes, and the figures say how many.
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from typing import Any
 
 from simulator.clock import ManualClock
-from simulator.connector import Connector, ConnectorConfig, Sink
+from simulator.connector import Connector, ConnectorConfig, Sink, Transformer
+from simulator.currents.catalogue import Profile
 from simulator.relay.tally import Tally
+from simulator.transform import Result, Skipped
+
+TRANSFORMER_ERROR = "transformer_error"
+
+
+def guarded(transformer: Transformer) -> Transformer:
+    """``transformer``, with an exception turned into a skip (``TRANSFORMER_ERROR``)."""
+
+    def transform(record: dict[str, Any], profile: Profile) -> Result:
+        try:
+            return transformer(record, profile)
+        except Exception as exc:
+            event_type, event_id = record.get("event_type"), record.get("id")
+            return Skipped(
+                TRANSFORMER_ERROR,
+                f"{type(exc).__name__}: {exc}",
+                event_type if isinstance(event_type, str) else None,
+                event_id if isinstance(event_id, str) else None,
+            )
+
+    return transform
 
 
 class RelayEngine:
@@ -34,6 +61,7 @@ class RelayEngine:
     ) -> None:
         self.clock = ManualClock(start)
         self.tally = Tally()
+        config = replace(config, transformer=guarded(config.transformer))
         self.connector = Connector(sink, self.clock, config, rng=rng, ledger=self.tally)
         self.accepted = 0
         self.rows = 0

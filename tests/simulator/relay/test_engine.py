@@ -7,6 +7,7 @@ import pytest
 
 from simulator.connector import ConnectorConfig, SinkResponse
 from simulator.relay import RelayEngine
+from simulator.transform import transform
 from tests.simulator.connector.helpers import T0, invalid_key, status
 
 
@@ -155,3 +156,18 @@ def test_a_custom_sink_response_without_body_is_a_retry():
     relay.accept(1, [envelope(i) for i in range(100)], T0)
     relay.step(T0)
     assert relay.due() >= T0 + 30 and relay.finished_rows() == []
+
+
+def test_a_transformer_that_raises_skips_the_event_and_the_relay_goes_on():
+    def fragile(record, profile):
+        if record["id"].endswith("1"):
+            raise KeyError("boom")
+        return transform(record, profile)
+
+    sink = Sink()
+    relay = engine(sink, transformer=fragile, batch_size=2)
+    relay.accept(3, [envelope(0), envelope(1), envelope(2)], T0)
+    relay.step(T0)
+    assert sink.sent == [2]
+    assert relay.finished_rows() == [3]
+    assert relay.stats()["skipped_by_reason"] == {"transformer_error": 1}
