@@ -119,6 +119,30 @@ def profile() -> Response:
     return respond(user_profile(_api(), request.headers.get("Authorization"), request.args))
 
 
+@admin_bp.post("/profile")
+def set_profile() -> Response:
+    """``{api_key, user_id|device_id, recommendations?, computations?, predictions?}``: what the
+    User Profile API answers for that user (``simulator.amplitude.profile_data``)."""
+    body = _json()
+    if not isinstance(body, dict) or not isinstance(body.get("api_key"), str):
+        return respond(api_error(400, "the body must be an object with an api_key string"))
+    return respond(_api().set_profile(body["api_key"], body))
+
+
+@admin_bp.post("/profile-cohorts")
+def track_cohort() -> Response:
+    """``{api_key, cohort_id, tracked: true|false}``: sync a cohort to the Profile API."""
+    body = _json()
+    api_key = body.get("api_key") if isinstance(body, dict) else None
+    cohort_id = body.get("cohort_id") if isinstance(body, dict) else None
+    tracked = body.get("tracked", True) if isinstance(body, dict) else None
+    if not isinstance(api_key, str) or not isinstance(cohort_id, str):
+        return respond(api_error(400, "api_key and cohort_id must be strings"))
+    if not isinstance(tracked, bool):
+        return respond(api_error(400, "tracked must be true or false"))
+    return respond(_api().track_cohort(api_key, cohort_id, tracked))
+
+
 @admin_bp.post("/cohorts")
 def define() -> Response:
     body = _json()

@@ -36,6 +36,7 @@ from simulator.amplitude import journal
 from simulator.amplitude.cohort_limits import MAX_IDS_PER_REQUEST, PARALLEL_WINDOW_S
 from simulator.amplitude.cohorts import Cohort, Download, Person, ProjectCohorts, parse_rule
 from simulator.amplitude.export import app_number
+from simulator.amplitude.profile_data import spec_problem
 
 if TYPE_CHECKING:
     from simulator.amplitude.backend import AmplitudeModel
@@ -279,6 +280,31 @@ class CohortApi:
             extra = [_cell(values.get(k)) for k in download.prop_keys]
             writer.writerow([p.amplitude_id, p.user_id or "", p.device_id or "", *extra])
         return out.getvalue()
+
+    # -- Profile API data (mock only, set through the admin API) ----------------------------
+    def set_profile(self, api_key: str, body: dict[str, Any]) -> ApiResult:
+        """Recommendations, computations and predictions of one known user (``user_id`` or
+        ``device_id`` in ``body``) for the User Profile API."""
+        problem = spec_problem(body)
+        if problem:
+            return api_error(400, problem)
+        with self.model.lock:
+            state = self.project(api_key)
+            person = state.activity.find(body.get("user_id"), body.get("device_id"))
+            if person is None:
+                return api_error(404, "no such user: ingest an event for it first", "not_found")
+            state.profile.set_for(person.key, body, self.model.clock.now())
+            return ApiResult(200, {"user_key": person.key})
+
+    def track_cohort(self, api_key: str, cohort_id: str, tracked: bool) -> ApiResult:
+        """Sync a cohort to the Profile API (or stop): only tracked cohorts are in
+        ``cohort_ids`` ([UP])."""
+        with self.model.lock:
+            state = self.project(api_key)
+            if cohort_id not in state.cohorts:
+                return api_error(404, f"Cohort {cohort_id} not found", "not_found")
+            (state.profile.tracked.add if tracked else state.profile.tracked.discard)(cohort_id)
+            return ApiResult(200, {"tracked": sorted(state.profile.tracked)})
 
     def upload(self, api_key: str, body: Any) -> ApiResult:
         problem = _check_upload(body)

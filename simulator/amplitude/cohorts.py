@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.amplitude.cohort_limits import DownloadLimits
+from simulator.amplitude.profile_data import ProfileData
 
 FIRST_AMPLITUDE_ID = 100_000_001
 DAY_S = 86_400.0
@@ -39,6 +40,9 @@ class Person:
     user_id: str | None
     device_id: str | None
     amplitude_id: int
+    first_used: float | None = None  # seconds on the model clock of the first and last event
+    last_used: float | None = None
+    library: str | None = None  # the last event's ``library``
 
 
 class Activity:
@@ -76,6 +80,9 @@ class Activity:
         t = event.get("time")
         at = t / 1000.0 if isinstance(t, int) and not isinstance(t, bool) else received_s
         self.times.setdefault(event_type, {}).setdefault(person.key, []).append(at)
+        person.first_used = at if person.first_used is None else min(person.first_used, at)
+        person.last_used = at if person.last_used is None else max(person.last_used, at)
+        person.library = _text(event.get("library")) or person.library
 
     def identified(self, event: dict[str, Any]) -> None:
         """An identify call: the person becomes known (Profile API, property rules), but it is
@@ -196,6 +203,7 @@ class ProjectCohorts:
         self.cohorts: dict[str, Cohort] = {}
         self.downloads: dict[str, Download] = {}
         self.download_limits = DownloadLimits()  # simulator.amplitude.cohort_limits
+        self.profile = ProfileData()  # simulator.amplitude.profile_data
         self.serial = 0  # cohorts and requests made so far (their ids derive from it)
 
     def new_id(self, api_key: str, kind: str) -> str:
@@ -218,3 +226,4 @@ class ProjectCohorts:
         self.cohorts.clear()
         self.downloads.clear()
         self.download_limits.clear()
+        self.profile.clear()

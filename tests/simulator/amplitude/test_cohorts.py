@@ -196,12 +196,15 @@ def test_user_profile_returns_identify_properties_and_cohort_ids(
     seen(model, "user-b", at_ms=int(clock.now() * 1000))
     in_it = api.upload(KEY, upload_body(["user-a"])).body["cohort_id"]
     api.upload(KEY, upload_body(["user-b"]))
+    assert api.track_cohort(KEY, in_it, True).status == 200
     params = {"user_id": "user-a", "get_amp_props": "true", "get_cohort_ids": "true"}
     for auth in ("Api-Key secret-0001", _basic(KEY, "secret-0001")):
         result = user_profile(api, auth, params)
         assert result.status == 200
         data = result.body["userData"]
-        assert data["amp_props"] == {"plan": "pro", "age": 41}
+        # identify only: no event, so no first/last use ([IDENT]); the HTTP API's library
+        assert data["amp_props"] == {"library": "http/2.0", "first_used": None,
+                                     "last_used": None, "plan": "pro", "age": 41}  # fmt: skip
         assert data["cohort_ids"] == [in_it]
         assert (data["user_id"], data["device_id"], data["recommendations"]) == (
             "user-a",
