@@ -120,14 +120,15 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"cannot listen on {args.listen}: {exc.strerror or exc}") from None
-    print(relay.url, flush=True)
-    _describe(relay, args)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         relay.stop()
 
+    # Before the URL goes out: whoever reads it may signal at once.
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    print(relay.url, flush=True)
+    _describe(relay, args)
     try:
         relay.run()
     finally:

@@ -44,6 +44,19 @@ def test_first_line_is_the_url_and_sigterm_exits_0(tmp_path: Path) -> None:
         assert "Traceback" not in relay.stderr
 
 
+def test_without_a_data_dir_the_outbox_is_temporary_and_it_says_so() -> None:
+    with processes() as started:
+        relay = Process("relay", "--listen", "127.0.0.1:0", "--amplitude", "http://127.0.0.1:9",
+                        "--api-key", KEY)  # fmt: skip
+        started.append(relay)
+        line = _stderr_line(relay)
+        assert "a temporary outbox in" in line and "use --data-dir" in line
+        folder = Path(line.split("a temporary outbox in ")[1].split(" ")[0])
+        assert folder.is_dir()
+        assert relay.terminate() == 0
+        assert not folder.exists()  # removed on exit
+
+
 def test_sigterm_lets_the_request_in_flight_finish_with_its_2xx(tmp_path: Path) -> None:
     """Half a request is on the wire when SIGTERM arrives: the relay stops accepting, serves
     that request to the end (its batch stored, its 200 sent), then exits 0."""
