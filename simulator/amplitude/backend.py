@@ -22,7 +22,16 @@ from simulator.amplitude.errors import UploadResult
 from simulator.amplitude.export import Ingested
 from simulator.amplitude.faults import Fault, FaultRequest, Faults
 from simulator.amplitude.identify import Properties
-from simulator.amplitude.journal import Journal, Page, Request
+from simulator.amplitude.journal import (
+    API_KEY,
+    OUTCOME,
+    RAW,
+    RECEIVED_AT,
+    SEQ,
+    Journal,
+    Page,
+    Request,
+)
 from simulator.amplitude.limits import Limits
 from simulator.amplitude.validation import (
     GROUP_IDENTIFY,
@@ -380,9 +389,11 @@ class AmplitudeModel:
             until_ms = (self.clock.now() - self.limits.export_delay_s) * 1000
             rows = self.journal.entries
             return [
-                Ingested(row[3], row[0], orjson.loads(row[6]))
+                Ingested(row[RECEIVED_AT], row[SEQ], orjson.loads(row[RAW]))
                 for row in rows
-                if row[1] == api_key and row[4] == journal.INGESTED and row[3] <= until_ms
+                if row[API_KEY] == api_key
+                and row[OUTCOME] == journal.INGESTED
+                and row[RECEIVED_AT] <= until_ms
             ]
 
     def user_properties(
@@ -514,10 +525,10 @@ class AmplitudeModel:
                 self.journal.log(request)
                 self.journal.continue_after(0, request.id)
             accepted = {journal.INGESTED, journal.DEDUPLICATED, journal.IDENTIFIED}
-            api_key = rows[0][1] if rows else None
-            if api_key is None or not all(row[4] in accepted for row in rows):
+            api_key = rows[0][API_KEY] if rows else None
+            if api_key is None or not all(row[OUTCOME] in accepted for row in rows):
                 return
-            events = [orjson.loads(row[6]) for row in rows]
+            events = [orjson.loads(row[RAW]) for row in rows]
             ids: IdColumns = ([e.get("device_id") for e in events],
                               [e.get("user_id") for e in events])  # fmt: skip
             now = rows[0][3] / 1000.0

@@ -15,7 +15,7 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import repeat
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import orjson
 
@@ -84,6 +84,15 @@ def serialise(event: Any) -> str:
 
 
 Row = tuple[int, str | None, int, int, str, str | None, str]  # an Entry as stored
+# A Row's field positions, in ``Entry``'s order (tests/simulator/amplitude/test_journal.py holds
+# them to it): plain indexes keep rows plain tuples, which the garbage collector untracks.
+SEQ: Final = 0
+API_KEY: Final = 1
+REQUEST_ID: Final = 2
+RECEIVED_AT: Final = 3
+OUTCOME: Final = 4
+REASON: Final = 5
+RAW: Final = 6
 
 EVENT_FIELDS = ("user_id", "device_id", "event_type", "insert_id")
 
@@ -96,13 +105,13 @@ def matcher(filters: dict[str, str]) -> Callable[[Row], bool]:
     needles = [f'"{k}":{orjson.dumps(v).decode()}' for k, v in fields.items()]
 
     def match(entry: Row) -> bool:
-        if api_key is not None and entry[1] != api_key:
+        if api_key is not None and entry[API_KEY] != api_key:
             return False
-        if outcome is not None and entry[4] != outcome:
+        if outcome is not None and entry[OUTCOME] != outcome:
             return False
         if not needles:
             return True
-        raw = entry[6]
+        raw = entry[RAW]
         if not all(needle in raw for needle in needles):
             return False
         event = orjson.loads(raw)
@@ -125,15 +134,15 @@ def any_matcher(
     high = None if until_ms is None else until_ms
 
     def match(entry: Row) -> bool:
-        if keys and entry[1] not in keys:
+        if keys and entry[API_KEY] not in keys:
             return False
-        if outcomes and entry[4] not in outcomes:
+        if outcomes and entry[OUTCOME] not in outcomes:
             return False
-        if entry[3] < low or (high is not None and entry[3] > high):
+        if entry[RECEIVED_AT] < low or (high is not None and entry[RECEIVED_AT] > high):
             return False
         if not fields:
             return True
-        event = orjson.loads(entry[6])
+        event = orjson.loads(entry[RAW])
         return isinstance(event, dict) and all(event.get(k) in v for k, v in fields.items())
 
     return match
@@ -315,7 +324,7 @@ class Journal:
         """The stored rows newer than ``seq``, oldest first (a store copying the journal)."""
         newer: list[Row] = []
         for entry in reversed(self.entries):
-            if entry[0] <= seq:
+            if entry[SEQ] <= seq:
                 break
             newer.append(entry)
         newer.reverse()
@@ -327,10 +336,10 @@ class Journal:
         if not rows:
             return
         self.entries.extend(rows)
-        self._last_seq = max(self._last_seq, rows[-1][0])
+        self._last_seq = max(self._last_seq, rows[-1][SEQ])
         for row in rows:
-            self.counts[(row[1], endpoint, row[4])] += 1
-            self.timeline.add(row[1], row[4], row[3] // 1000, 1)
+            self.counts[(row[API_KEY], endpoint, row[OUTCOME])] += 1
+            self.timeline.add(row[API_KEY], row[OUTCOME], row[RECEIVED_AT] // 1000, 1)
 
     def continue_after(self, last_seq: int, last_request_id: int) -> None:
         """Number the next entries and requests after these (a restart: the newest ones may
@@ -352,7 +361,7 @@ class Journal:
         continue from (the last returned when cut by ``limit``, else the newest)."""
         newer: list[Row] = []
         for entry in reversed(self.entries):
-            if entry[0] <= seq:
+            if entry[SEQ] <= seq:
                 break
             newer.append(entry)
         found: list[Entry] = []
@@ -369,7 +378,7 @@ class Journal:
         """The newest matching entries (newest first), older than seq ``before`` when given."""
         found: list[Entry] = []
         for entry in reversed(self.entries):
-            if before is not None and entry[0] >= before:
+            if before is not None and entry[SEQ] >= before:
                 continue
             if match(entry):
                 found.append(Entry(*entry))
@@ -393,9 +402,9 @@ class Journal:
         match = matcher({k: v for k, v in filters.items() if v is not None})
         n, last = 0, since_seq
         for entry in reversed(self.entries):
-            if entry[0] <= since_seq:
+            if entry[SEQ] <= since_seq:
                 break
-            last = max(last, entry[0])
+            last = max(last, entry[SEQ])
             if match(entry):
                 n += 1
         return n, last
@@ -419,7 +428,7 @@ class Journal:
             self.counts.clear()
             self.timeline.forget()
             return
-        kept = [e for e in self.entries if e[1] != api_key]
+        kept = [e for e in self.entries if e[API_KEY] != api_key]
         self.entries = deque(kept, maxlen=self.entries.maxlen)
         reqs = [r for r in self.requests if r.api_key != api_key]
         self.requests = deque(reqs, maxlen=self.requests.maxlen)

@@ -41,8 +41,15 @@ from simulator.amplitude.validation import IdColumns, present_ids
 # bucket leaves the window, or a new hour starts): before it, counting an event is one
 # comparison and a new tuple (``_tally``'s inlined path); 0 means "look first".
 State = tuple[int, int, tuple[int, ...], tuple[int, ...], int, int, int]
-RATE: Final = 0  # the fields ``_over`` and ``count`` read by name
+# Its field positions: plain indexes keep states plain tuples (a NamedTuple subclass would stay
+# tracked by the garbage collector and cost a Python-level ``__new__`` per counted id).
+RATE: Final = 0
 QUOTA: Final = 1
+HISTORY: Final = 2
+OLDER: Final = 3
+HOUR: Final = 4
+HOUR_N: Final = 5
+FAST_UNTIL: Final = 6
 
 
 def _pruned(history: tuple[int, ...], total: int, oldest: int) -> tuple[tuple[int, ...], int]:
@@ -175,15 +182,14 @@ def _tally(
         state = get(key)
         if state is None:  # the common cases, inlined: an unknown id ...
             new[key] = fresh if n == 1 else table.fresh(n, rate_bucket, quota_bucket)
-        elif rate_bucket < state[6]:  # ... and one before its fast_until (see State)
+        elif rate_bucket < state[FAST_UNTIL]:  # ... and one before its fast_until (see State)
+            rate, quota, history, older, hour, hour_n, until = state
             # Concatenation, not ``(*history, ...)``: it builds no intermediate list.
-            history = state[2]
             if history[-2] == rate_bucket:
                 history = history[:-1] + (history[-1] + n,)  # noqa: RUF005
             else:
                 history = history + (rate_bucket, n)  # noqa: RUF005
-            new[key] = (state[0] + n, state[1] + n, history, state[3], state[4], state[5] + n,
-                        state[6])  # fmt: skip
+            new[key] = (rate + n, quota + n, history, older, hour, hour_n + n, until)
         else:
             new[key] = table.counted(state, n, rate_bucket, quota_bucket)
     return new

@@ -232,3 +232,12 @@ def test_a_rejected_request_counts_nothing():
     assert windows.devices.count("d-2", now) == (0, 0)
     assert windows.users.count("u-2", now) == (0, 0)
     assert windows.devices.count("d-1", now) == (10, 10)
+
+
+def test_state_field_positions_name_what_a_fresh_state_holds():
+    windows = throttle.IdWindows(Limits())
+    state = windows.fresh(3, 1_000, 10)
+    assert state[throttle.RATE] == state[throttle.QUOTA] == state[throttle.HOUR_N] == 3
+    assert state[throttle.HISTORY] == (1_000, 3) and state[throttle.OLDER] == ()
+    assert state[throttle.HOUR] == 10
+    assert state[throttle.FAST_UNTIL] == 1_000 + Limits().window_s

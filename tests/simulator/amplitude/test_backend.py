@@ -1,10 +1,13 @@
-"""The Amplitude model's upload contract: checks in DESIGN §4 order, exact bodies, keys, journal."""
+"""The Amplitude model (``simulator/amplitude/backend.py``): its upload contract (checks in DESIGN
+§4 order, exact bodies), keys, dedupe across requests, per-key isolation, and waiting."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
-from simulator.amplitude import AmplitudeModel, Fault, Limits
+from simulator.amplitude import AmplitudeModel, Limits
 from simulator.clock import ManualClock
 from tests.simulator.amplitude.conftest import make_event, upload
 
@@ -183,88 +186,6 @@ def test_reset_one_key_leaves_others(model):
     assert model.stats()["outcomes"]["ingested"] == 0
 
 
-def test_journal_is_bounded_and_counters_are_kept(clock):
-    model = AmplitudeModel(clock, Limits(max_journal=10))
-    for i in range(5):
-        upload(model, [make_event(i * 10 + j, device_id=f"device-{i}{j:03d}") for j in range(4)])
-    assert len(model.journal.entries) == 10
-    stats = model.stats()
-    assert stats["outcomes"]["ingested"] == 20
-    assert stats["journal"] == {"size": 10, "max": 10, "dropped": 10}
-    assert model.events(limit=100).items[0]["insert_id"] == "insert-000022"
-
-
-def test_events_page_with_cursor_and_filters(model):
-    upload(model, [make_event(i, user_id=f"user-{i % 2:04d}") for i in range(5)])
-    first = model.events(limit=2, user_id="user-0000")
-    assert first.total == 3
-    assert [e["insert_id"] for e in first.items] == ["insert-000000", "insert-000002"]
-    second = model.events(limit=2, user_id="user-0000", cursor=first.next_cursor)
-    assert [e["insert_id"] for e in second.items] == ["insert-000004"]
-    assert second.next_cursor is None
-    entry = first.items[0]
-    assert entry["outcome"] == "ingested"
-    assert entry["request_id"] == 1
-    with pytest.raises(ValueError):
-        model.events(colour="red")
-
-
-def test_request_log_records_each_request(model):
-    upload(model, [make_event(0)])
-    upload(model, [make_event(1, time="x")], key="key-0002")
-    page = model.requests()
-    assert [(r["status"], r["event_count"], r["api_key"]) for r in page.items] == [
-        (200, 1, "key-0001"),
-        (400, 1, "key-0002"),
-    ]
-    assert model.requests(api_key="key-0002").total == 1
-
-
-def test_scripted_faults_answer_the_next_n_requests_without_ingesting(model):
-    model.add_fault(Fault(status=503, count=2))
-    assert upload(model, [make_event(0)]).body == {"code": 503, "error": "Service Unavailable"}
-    assert upload(model, [make_event(1)]).status == 503
-    assert upload(model, [make_event(2)]).status == 200
-    assert model.count(outcome="ingested") == 1
-
-
-def test_fault_variants_text_no_code_and_after(model):
-    model.add_fault(Fault(status=502, body="text", count=1))
-    text = upload(model, [make_event(0)])
-    assert text.body is None and "502" in (text.text or "")
-    model.add_fault(Fault(status=200, body="no_code", after=True, count=1))
-    silent = upload(model, [make_event(1)])
-    assert silent.status == 200 and "code" not in silent.body
-    assert silent.body["events_ingested"] == 1
-    assert model.count(outcome="ingested") == 1
-    model.add_fault(Fault(latency_ms=250, drop=True, count=1))
-    cut = upload(model, [make_event(2)])
-    assert cut.drop and cut.latency_s == 0.25
-
-
-def test_probabilistic_faults_repeat_with_the_seed(clock):
-    def run() -> list[int]:
-        model = AmplitudeModel(clock, seed=7)
-        model.add_fault(Fault(status=500, probability=0.5))
-        return [upload(model, [make_event(i)]).status for i in range(40)]
-
-    first = run()
-    assert first == run()
-    assert 5 < first.count(500) < 35
-
-
-@pytest.mark.parametrize("bad", [{"status": 42}, {"count": 0}, {"probability": 2}, {}])
-def test_bad_faults_are_refused(bad):
-    with pytest.raises(ValueError):
-        Fault(**bad)
-
-
-def test_faults_can_target_one_key(model):
-    model.add_fault(Fault(status=500, api_key="key-0002"))
-    assert upload(model, [make_event(0)]).status == 200
-    assert upload(model, [make_event(1)], key="key-0002").status == 500
-
-
 def test_wait_for_returns_at_once_when_enough_entries_match(model):
     upload(model, [make_event(i) for i in range(3)])
     assert model.wait_for(2, {"api_key": "key-0001"}, timeout_s=0) == 3
@@ -276,17 +197,9 @@ def test_wait_for_gives_up_after_the_timeout_with_what_matched(model):
 
 
 def test_wait_for_wakes_when_an_upload_brings_the_count(model):
-    import threading
-
     later = threading.Timer(0.05, lambda: upload(model, [make_event(i) for i in range(2)]))
     later.start()
     try:
         assert model.wait_for(2, {"api_key": "key-0001"}, timeout_s=30) == 2
     finally:
         later.join()
-
-
-def test_fault_rules_list_the_active_rules_in_order(model):
-    model.add_fault(Fault(status=503, count=1))
-    model.add_fault(Fault(drop=True, api_key="k"))
-    assert [(r["status"], r["drop"]) for r in model.fault_rules()] == [(503, False), (None, True)]
