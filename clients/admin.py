@@ -147,7 +147,8 @@ class MockAdmin:
         self.http.call("POST", "/_mock/reset", body={"api_key": self._key(api_key)})
 
     def reset_everything(self) -> None:
-        """Forget every key's data: only for a mock nobody else uses."""
+        """Forget every key's data and give the clock back (real time, scale 1): only for a
+        mock nobody else uses."""
         self.http.call("POST", "/_mock/reset", body={})
 
     def wait(
@@ -266,6 +267,72 @@ class MockAdmin:
         """Remove every fault rule (of every key), or with ``api_key`` only that key's rules."""
         self.http.call("DELETE", "/_mock/faults", params={"api_key": api_key})
 
+    # -- the dashboard's views --------------------------------------------------------------------
+    def journal(
+        self,
+        *,
+        api_key: str | None = None,
+        limit: int = 100,
+        before: int | None = None,
+        from_ms: int | None = None,
+        to_ms: int | None = None,
+        **filters: str,
+    ) -> dict[str, Any]:
+        """The key's newest journal entries, newest first, each with its ``seq``: filters take
+        several values (``outcome="throttled,deduplicated"``), ``from_ms``/``to_ms`` bound
+        ``received_at``; ``{"entries": [...], "before": seq}``, ``before`` to page back."""
+        params = {**filters, "api_key": self._key(api_key), "limit": limit, "before": before}
+        params |= {"from_ms": from_ms, "to_ms": to_ms}
+        found: dict[str, Any] = self.http.call("GET", "/_mock/journal", params=params)
+        return found
+
+    def nearest_limits(self, n: int = 10, *, api_key: str | None = None) -> dict[str, Any]:
+        """The key's devices and users nearest their throttle window and daily quota."""
+        params = {"api_key": self._key(api_key), "n": n}
+        found: dict[str, Any] = self.http.call("GET", "/_mock/limits", params=params)
+        return found
+
+    def profiles(self, limit: int = 50, *, api_key: str | None = None) -> dict[str, Any]:
+        """What identify operations set on every user, device and group of the key."""
+        params = {"api_key": self._key(api_key), "limit": limit}
+        found: dict[str, Any] = self.http.call("GET", "/_mock/profiles", params=params)
+        return found
+
+    def cohorts(self, *, api_key: str | None = None) -> list[dict[str, Any]]:
+        """The key's Amplitude cohorts (id, name, size, definition)."""
+        params = {"api_key": self._key(api_key)}
+        return list(self.http.call("GET", "/_mock/cohorts", params=params)["cohorts"])
+
+    # -- devices ----------------------------------------------------------------------------------
+    def device(self, device_id: str, *, api_key: str | None = None) -> dict[str, Any]:
+        """``{"api_key", "device_id", "silenced"}``."""
+        params = {"api_key": self._key(api_key)}
+        found: dict[str, Any] = self.http.call("GET", _device_path(device_id), params=params)
+        return found
+
+    def silence_device(
+        self, device_id: str, silenced: bool = True, *, api_key: str | None = None
+    ) -> dict[str, Any]:
+        """Make Amplitude treat the device as spam (its events get 400 "Events silenced"), or
+        stop (``silenced=False``)."""
+        body = {"api_key": self._key(api_key), "silenced": silenced}
+        found: dict[str, Any] = self.http.call("PUT", _device_path(device_id), body=body)
+        return found
+
+    # -- snapshots (a mock served with --data-dir) ------------------------------------------------
+    def snapshots(self) -> list[Any]:
+        return list(self.http.call("GET", "/_mock/snapshots")["snapshots"])
+
+    def take_snapshot(self, name: str) -> list[Any]:
+        """Save the whole mock's state under ``name``; every snapshot."""
+        found = self.http.call("POST", "/_mock/snapshots", body={"name": name})
+        return list(found["snapshots"])
+
+    def restore_snapshot(self, name: str) -> int:
+        """Put the whole mock back as snapshot ``name`` left it; the mock clock's time (ms)."""
+        path = "/_mock/snapshots/" + quote(name, safe="") + "/restore"
+        return int(self.http.call("POST", path)["now_ms"])
+
     # -- Amplitude cohorts (mock only) ------------------------------------------------------------
     def define_cohort(
         self, name: str, rule: dict[str, Any], *, api_key: str | None = None
@@ -282,6 +349,10 @@ class MockAdmin:
         """Register the secret key of the key's project (Basic and ``Api-Key`` auth)."""
         body = {"api_key": self._key(api_key), "secret_key": secret_key}
         return dict(self.http.call("POST", "/_mock/amplitude/secrets", body=body)["secret_keys"])
+
+
+def _device_path(device_id: str) -> str:
+    return "/_mock/devices/" + quote(device_id, safe="")
 
 
 def _clock_state(found: dict[str, Any]) -> ClockState:

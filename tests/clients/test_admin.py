@@ -192,3 +192,52 @@ def test_stream_refusal_raises_with_the_status(admin):
     with pytest.raises(MockAdminError) as caught:
         next(admin.stream(topics="nonsense"))
     assert caught.value.status == 400
+
+
+def test_journal_view_lists_the_newest_first_with_seqs_and_pages_back(admin):
+    send(admin, 3)
+    newest = admin.journal(limit=2)
+    assert [e["insert_id"] for e in newest["entries"]] == ["i2", "i1"]
+    older = admin.journal(limit=2, before=newest["before"])
+    assert [e["insert_id"] for e in older["entries"]] == ["i0"]
+
+
+def test_nearest_limits_name_the_fullest_device(admin):
+    send(admin, 3)
+    found = admin.nearest_limits(n=1)
+    assert "device-0001" in str(found) and found["window_s"] == 30
+
+
+def test_profiles_and_cohorts_views_of_the_key(admin):
+    assert admin.cohorts() == []
+    admin.define_cohort("Players", {"type": "did_event", "event_type": "Played", "days": 1})
+    assert [c["name"] for c in admin.cohorts()] == ["Players"]
+    assert isinstance(admin.profiles(), dict)
+
+
+def test_a_silenced_device_is_refused_until_unsilenced(admin):
+    assert admin.device("device-0001")["silenced"] is False
+    assert admin.silence_device("device-0001")["silenced"] is True
+    assert send(admin, 1) == 400
+    admin.silence_device("device-0001", silenced=False)
+    assert send(admin, 1, start=1) == 200
+
+
+def test_snapshots_need_a_mock_with_a_data_dir(admin):
+    with pytest.raises(MockAdminError) as caught:
+        admin.take_snapshot("before")
+    assert caught.value.status == 400 and "--data-dir" in caught.value.body["error"]
+
+
+def test_a_snapshot_is_taken_listed_and_restored(tmp_path):
+    from mocks.app import create_app
+    from mocks.server import Server
+
+    with Server(create_app({"DATA_DIR": str(tmp_path)}), "127.0.0.1", 0).start() as server:
+        admin = MockAdmin(server.url, api_key="k")
+        with admin:
+            admin.set_clock(1_000_000, scale=0)
+            assert admin.take_snapshot("start") == ["start"]
+            assert admin.snapshots() == ["start"]
+            admin.advance(60)
+            assert admin.restore_snapshot("start") == 1_000_000
