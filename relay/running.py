@@ -45,6 +45,7 @@ class Relay:
     ) -> None:
         clock = SystemClock()
         sink = amplitude_sink(amplitude_url, clock)  # ValueError on a bad URL, before any file
+        self._sink = sink  # its connection opens on the first delivery, closed by close()
         self._tmp = (
             tempfile.TemporaryDirectory(prefix="currents-relay-") if data_dir is None else None
         )
@@ -89,6 +90,7 @@ class Relay:
         self.server.stop()
         self.server.wait(15.0)
         self.service.close()
+        self._sink.close()
         self._cleanup()
 
     def _cleanup(self) -> None:

@@ -122,6 +122,13 @@ class Server:
                 channel.close()
         if all(c is trigger for c in self._sockets.values()):
             self._server.task_dispatcher.shutdown()
-            with self._loop_lock:
+            # Not a blocking acquire: the watcher holds this lock while it pulls the trigger,
+            # which waits for the trigger's own lock, held by waitress while it runs this thunk
+            # (a deadlock that left the process alive after SIGTERM). Busy: its next pull retries.
+            if not self._loop_lock.acquire(blocking=False):
+                return
+            try:
                 self._loop_closed = True
                 wasyncore.close_all(self._sockets)
+            finally:
+                self._loop_lock.release()

@@ -10,50 +10,20 @@ from __future__ import annotations
 import random
 import threading
 from typing import Any
-from urllib.parse import urlsplit
 
-import requests
-
-from clients.http_sink import HttpSink
+from relay.amplitude import AmplitudeSink
 from relay.delivery import Delivery
 from relay.outbox import Outbox
 from simulator.clock import Clock, SystemClock
-from simulator.connector import ConnectorConfig, Sink, SinkResponse
-from simulator.connector.sink import NO_RESPONSE
+from simulator.connector import ConnectorConfig, Sink
 from simulator.relay import Answer, RelayEngine, receive
 
-AMPLITUDE_PATH = "/2/httpapi"
 REQUEST_TIMEOUT_S = 30.0
 
 
-class AnsweringSink:
-    """A sink that answers every failure to get a response as ``NO_RESPONSE`` (status 0, which
-    the retry table treats like a 5xx) instead of raising into the delivery thread."""
-
-    def __init__(self, inner: Sink) -> None:
-        self.inner = inner
-
-    def send(self, api_key: str, events: list[dict[str, Any]]) -> SinkResponse:
-        try:
-            return self.inner.send(api_key, events)
-        except requests.RequestException:
-            return SinkResponse(NO_RESPONSE, None)
-
-
-def amplitude_sink(url: str, clock: Clock) -> Sink:
-    """``/2/httpapi`` of ``url``: a bare base URL gets Amplitude's path, a URL with a path is
-    used as it is (e.g. ``https://api.eu.amplitude.com/2/httpapi``)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"not an http(s) URL: {url!r}")
-    path = parts.path if parts.path not in ("", "/") else AMPLITUDE_PATH
-    base = f"{parts.scheme}://{parts.netloc}"
-    session = requests.Session()
-    session.trust_env = False  # no proxy or .netrc look-up on every request (~0.3 ms each)
-    sink = HttpSink(
-        base, clock, path=path, drive_clock=False, timeout_s=REQUEST_TIMEOUT_S, session=session
-    )
-    return AnsweringSink(sink)
+def amplitude_sink(url: str, clock: Clock) -> AmplitudeSink:
+    """The sink delivering to ``url`` (``ValueError`` when it is not an http(s) URL)."""
+    return AmplitudeSink(url, clock, timeout_s=REQUEST_TIMEOUT_S)
 
 
 class Service:
