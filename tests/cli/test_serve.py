@@ -105,3 +105,24 @@ def test_export_delay_holds_events_back_until_the_delay_has_passed():
         assert export() == 404
         requests.post(f"{server.url}/_mock/clock", json={"advance_s": 7200}, timeout=10)
         assert export() == 200
+
+
+def test_cohort_body_and_braze_rate_options_reach_the_app_config():
+    from cli.serve import add_arguments, cohort_config
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args(["--cohort-bodies", "observed", "--braze-requests-per-hour", "0"])
+    config = cohort_config(args)
+    assert (config["COHORT_BODIES"], config["BRAZE_REQUESTS_PER_HOUR"]) == ("observed", 0)
+    defaults = cohort_config(parser.parse_args([]))
+    assert (defaults["COHORT_BODIES"], defaults["BRAZE_REQUESTS_PER_HOUR"]) == (
+        "documented",
+        250_000,
+    )
+
+
+def test_a_negative_braze_rate_is_a_one_line_error(capsys):
+    assert main(["serve", "--port", "0", "--braze-requests-per-hour", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == "currents-sim: --braze-requests-per-hour must be >= 0 (0 = no limit)"
