@@ -31,7 +31,7 @@ node_modules/.installed: package.json package-lock.json
 browser: node ## install Debian's chromium (apt) where missing, for the browser tests (SDK contract, dashboard)
 	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
-.PHONY: help install node browser run test test-only lint fmt bench load clean
+.PHONY: help install node browser run test test-only lint fmt bench load soak fuzz clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,8 +46,14 @@ test: lint test-only ## install, lint, then run every test (what CI runs)
 node: node_modules/.installed ## install the official Node and browser SDKs and playwright-core (npm ci)
 
 test-only: install node browser ## run the test suite without lint (load smoke runs last, on its own)
-	$(BIN)/pytest -n 2 -p no:cacheprovider -m "not load"
+	$(BIN)/pytest -n 2 -p no:cacheprovider -m "not load and not fuzz"
 	$(BIN)/pytest -p no:cacheprovider -m load
+
+fuzz: install ## schemathesis (checks all, seed 0) against a served mock; fails on failures not in its baseline
+	$(BIN)/pytest -p no:cacheprovider -m fuzz
+
+soak: install ## 30 minutes of mixed hostile traffic at a served mock (make test runs 60 s of it)
+	$(BIN)/python -m load.soak --duration 30m
 
 load: install ## every load scenario at full size, headless (about 15 minutes measured, at most 22: each is time-bounded; see reports/)
 	$(BIN)/currents-sim load all --size full

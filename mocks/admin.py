@@ -140,17 +140,15 @@ def clock() -> Response:
         body, clk = _json_body(), model.clock
         if not isinstance(clk, SettableClock):
             raise AdminError("this mock's clock cannot be changed")
-        try:
-            if "set" in body:
-                clk.set(bounds.read(body, "set") / 1000.0)
-            if "advance_s" in body:
-                _advance(clk, bounds.read(body, "advance_s", 0))
-            if "scale" in body:
-                clk.set_scale(bounds.read(body, "scale", 1))
-        except ValueError as exc:
-            raise AdminError(str(exc)) from None
-        if not {"set", "advance_s", "scale"} & set(body):
+        set_ms, advance_s, scale = (bounds.read(body, n) for n in ("set", "advance_s", "scale"))
+        if set_ms is None and advance_s is None and scale is None:
             raise AdminError("give one of set (ms), advance_s or scale")
+        if set_ms is not None:
+            clk.set(set_ms / 1000.0)
+        if advance_s is not None:
+            _advance(clk, advance_s)
+        if scale is not None:
+            clk.set_scale(scale)
     return json_response(_clock_state(model))
 
 
@@ -182,7 +180,7 @@ def add_key() -> Response:
 @bp.delete("/keys/<key>")
 def revoke_key(key: str) -> Response:
     model = _model()
-    model.revoke_key(key)
+    model.revoke_key(bounds.check("key", key, bounds.PARAMS["key"]))
     return json_response(model.keys())
 
 
@@ -195,6 +193,8 @@ def faults() -> Response:
 def add_faults() -> Response:
     body = _json_body()
     specs = body["faults"] if isinstance(body.get("faults"), list) else [body]
+    if not specs:
+        raise AdminError("faults must list at least one rule")
     parsed = []
     for spec in specs:
         if not isinstance(spec, dict):
