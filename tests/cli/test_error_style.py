@@ -20,6 +20,7 @@ from cli.main import main
 from tests.cli.test_transform_validate import PUSH
 
 CONFORMANCE = ["conformance", "--produced", "{in}", "--received", "{in2}"]
+RELAY = ["relay", "--api-key", "k", "--amplitude", "http://127.0.0.1:9"]
 SIM = ["--events", "300", "--hours", "2h", "--strategy", "braze"]
 
 # Each command's file and folder outputs: argv with {out} where the bad path goes.
@@ -65,6 +66,14 @@ BAD_VALUES = {
         "--examples must be >= 0",
     ),
     "serve --port": (["serve", "--port", "70000"], "--port must be within"),
+    "serve --data-dir": (["serve", "--port", "0", "--data-dir", "/proc/nope"], "--data-dir"),
+    "send --to": (["send", "--to", "notaurl", "-n", "1"], "not an http(s) URL"),
+    "send --duration": (
+        ["send", "--to", "http://127.0.0.1:9", "--duration", "soon"],
+        "not a duration",
+    ),
+    "relay --listen": ([*RELAY, "--listen", "nope"], "--listen must be HOST:PORT"),
+    "relay --horizon": ([*RELAY, "--horizon", "soon"], "not a duration"),
 }
 
 
