@@ -1,15 +1,33 @@
-"""Connector model speed: a simulated 72 h with 200,000 events (generator, transformer,
-batching, retries, the in-process Amplitude model, ledger, report) against the < 60 s target
-of issue 5. Prints figures; asserts nothing."""
+"""Connector model speed and memory: a simulated 72 h with 200,000 events (generator,
+transformer, batching, retries, the in-process Amplitude model, ledger, report) against the
+< 10 s target of issue 20 (60 s in issue 5); and the peak RSS of one ``run_scenario`` of
+1,000,000 events in a fresh process against 500 MB, with the memory per simulated event (the
+difference to a 1,000-event run, per event) against 300 bytes. Prints figures; asserts nothing."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 from simulator.connector import Strategy
 from simulator.connector.scenarios import Scenario, simulate
 
-TARGET_S = 60.0
+TARGET_S = 10.0
+RSS_EVENTS = 1_000_000
+RSS_BASE_EVENTS = 1_000
+RSS_TARGET_MB = 500.0
+PER_EVENT_TARGET_B = 300.0
+# One run of the scenario in a fresh interpreter; prints its peak RSS (KiB on Linux).
+_RSS_PROBE = """
+import resource, sys
+from simulator.connector import Strategy
+from simulator.connector.scenarios import Scenario, run_scenario
+n = int(sys.argv[1])
+run_scenario(Scenario("bench-rss", "default mix, 72 h", "default", events=n, hours=72.0),
+             strategies=(Strategy.BRAZE,))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
 EVENTS = 200_000
 HOURS = 72.0
 
@@ -31,3 +49,22 @@ def main() -> None:
             f"skipped {r['skipped']:,}, {r['requests']:,} requests",
             flush=True,
         )
+    _memory()
+
+
+def _peak_rss_kib(events: int) -> int:
+    probe = [sys.executable, "-c", _RSS_PROBE, str(events)]
+    return int(subprocess.run(probe, capture_output=True, text=True, check=True).stdout)
+
+
+def _memory() -> None:
+    base, full = _peak_rss_kib(RSS_BASE_EVENTS), _peak_rss_kib(RSS_EVENTS)
+    per_event = (full - base) * 1024 / (RSS_EVENTS - RSS_BASE_EVENTS)
+    mb = full * 1024 / 1e6
+    print(
+        f"   memory: {RSS_EVENTS:,} events simulated (72 h, braze) peak RSS {mb:,.0f} MB "
+        f"(target <= {RSS_TARGET_MB:.0f} MB: {'ok' if mb <= RSS_TARGET_MB else 'OVER TARGET'}); "
+        f"{per_event:,.0f} bytes per event over a {RSS_BASE_EVENTS:,}-event run (target <= "
+        f"{PER_EVENT_TARGET_B:.0f}: {'ok' if per_event <= PER_EVENT_TARGET_B else 'OVER TARGET'})",
+        flush=True,
+    )
