@@ -34,7 +34,7 @@ browser: node ## install Debian's chromium (apt) where missing, for the browser 
 .PHONY: help install node browser run test test-only lint fmt bench load soak fuzz clean
 
 help: ## list the targets
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -e 's/\$$(HOST)/$(HOST)/g' -e 's/\$$(PORT)/$(PORT)/g' | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 
 install: $(VENV)/.installed ## create .venv and install the project with its dev tools (idempotent)
 
@@ -56,7 +56,7 @@ soak: install ## 30 minutes of mixed hostile traffic at a served mock (make test
 	$(BIN)/python -m load.soak --duration 30m
 
 load: install ## every load scenario at full size, headless (about 15 minutes measured, at most 22: each is time-bounded; see reports/)
-	$(BIN)/currents-sim load all --size full
+	$(BIN)/currents-sim load all --size full --force
 
 lint: install ## ruff check + format check, mypy, import contracts
 	$(BIN)/ruff check .
