@@ -30,6 +30,7 @@ from typing import Any
 
 from cli.durations import duration, positive_duration
 from cli.errors import CliError
+from cli.outputs import add_force_argument, check_outputs
 
 HELP = "deliver Currents events as Braze does: Custom HTTP to a connector, or storage files"
 
@@ -86,6 +87,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     a("--endpoint-url", metavar="URL", help="S3-compatible endpoint for --to-s3 (MinIO, moto...)")
     a("--integration-id", metavar="ID", help="storage key's integration id (default: from seed)")
     a("--json", action="store_true", help="print the figures as one JSON object")
+    add_force_argument(parser)  # --to-dir: replace a folder that already holds files
 
 
 def _count(text: str) -> int:
@@ -120,6 +122,8 @@ def run(args: argparse.Namespace) -> int:
 
     storage = args.to is None
     _check_targets(args, storage)
+    if args.to_dir is not None:  # refused before anything is read or written (cli.outputs)
+        check_outputs(folders=[args.to_dir], inputs=args.inputs or [], force=args.force)
     if args.inputs:
         records: Iterator[dict[str, Any]] = sources.read_events(args.inputs)
         total = args.count

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import shutil
 import time
 from collections.abc import Iterator
 from itertools import islice, takewhile
@@ -50,6 +51,8 @@ def _store(args: argparse.Namespace) -> tuple[Any, str, str]:
         root = Path(args.to_dir)
         if root.exists() and not root.is_dir():
             raise CliError(f"--to-dir: {root} is not a folder")
+        if args.force and root.is_dir():  # checked by cli.outputs: replace, never blend
+            shutil.rmtree(root)  # a live delivery cannot be staged and renamed: clear first
         return DirStore(root), "", str(root)
     try:
         bucket, prefix = parse_s3_url(args.to_s3)

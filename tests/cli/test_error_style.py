@@ -36,6 +36,7 @@ FOLDER_OUTPUTS = {
     "generate --format avro --out": ["generate", "-n", "10", "--format", "avro", "--out", "{out}"],
     "simulate --plot": ["simulate", "amplitude-5xx-storm", *SIM, "--plot", "{out}"],
     "load --reports": ["load", "steady", "--reports", "{out}"],
+    "send --to-dir": ["send", "--to-dir", "{out}", "-n", "10"],
 }
 BAD_FILE_PATHS = {
     "missing folder": ("{tmp}/no/such/dir/out.x", "no folder"),
@@ -145,7 +146,8 @@ def test_every_command_with_outputs_is_covered() -> None:
     from cli.main import COMMANDS
 
     covered = {k.split()[0] for k in [*FILE_OUTPUTS, *FOLDER_OUTPUTS]}
-    output_flags = {"-o", "--out", "--html", "--junit", "--plot", "--reports", "--skipped"}
+    output_flags = {"-o", "--out", "--html", "--junit", "--plot", "--reports", "--skipped",
+                    "--to-dir"}  # fmt: skip
     for name, module in COMMANDS.items():
         command = argparse.ArgumentParser(prog=name)
         importlib.import_module(module).add_arguments(command)

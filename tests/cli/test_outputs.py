@@ -181,3 +181,23 @@ def test_load_refuses_a_scenario_folder_holding_an_earlier_report(capsys, tmp_pa
     code, _, err = run(capsys, "load", "steady", "--reports", str(tmp_path))
     assert code == 2 and "already holds files; give --force" in err
     assert (tmp_path / "steady" / "summary.json").read_text() == "{}"
+
+
+def test_send_to_a_folder_refuses_a_full_one_and_replaces_it_with_force(capsys, tmp_path) -> None:
+    out, old = tmp_path / "bucket", tmp_path / "bucket" / "earlier.avro"
+    out.mkdir()
+    old.write_bytes(b"an earlier run")
+    code, _, err = run(capsys, "send", "--to-dir", str(out), "-n", "50")
+    assert code == 2 and "already holds files; give --force" in err
+    assert old.read_bytes() == b"an earlier run"
+    assert run(capsys, "send", "--to-dir", str(out), "-n", "50", "--force")[0] == 0
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert files and old not in files  # replaced, not blended
+
+
+def test_send_to_a_folder_holding_its_input_is_refused(capsys, events: Path) -> None:
+    before = events.read_bytes()
+    code, _, err = run(capsys, "send", "--to-dir", str(events.parent), "--from", str(events),
+                       "--force")  # fmt: skip
+    assert code == 2 and "is also an input" in err
+    assert events.read_bytes() == before
