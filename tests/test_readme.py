@@ -37,6 +37,7 @@ pytestmark = pytest.mark.load  # minutes of CLI runs: the load phase of `make te
 SMALLER: list[tuple[str, str]] = [
     (r"(-n) \d{4,}", r"\1 2000"),  # generate/send counts
     (r"^(currents-sim simulate \S+)", r"\1 --events 1000"),  # default scenarios: 20,000 events
+    (r"^(currents-sim send .*--duration) \S+", r"\1 5s"),  # live sends run on the wall clock
     (r"--size full", "--size ci"),  # a load scenario's smoke size (each under a minute)
     # Every scenario is run by tests/load/test_smoke.py already; here `load all` runs one.
     (r"^currents-sim load all\b", "currents-sim load steady"),
@@ -116,7 +117,7 @@ def fixtures(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("example", RUN, ids=[f"README.md:{e.line}" for e in RUN])
 def test_every_shell_example_runs(example: Example, fixtures: Path, tmp_path: Path) -> None:
     shutil.copy(fixtures / "events.jsonl", tmp_path)
-    if not any("--out export/" in c or "-o export/" in c for c in example.commands):
+    if not any(re.search(r"(--out|-o|--to-dir) export/", c) for c in example.commands):
         shutil.copytree(fixtures / "export", tmp_path / "export")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     for command in map(smaller, example.commands):
