@@ -3,43 +3,35 @@
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 
 from cli import durations
 from cli.main import build_parser
 from cli.simulate import hours
+from tests.cli.options import Option, options
 
 GRAMMAR = {durations.duration, durations.positive_duration, hours}
 DURATION_WORDS = ("duration", "outage", "hours", "horizon", "delay", "drain", "flush", "wait")
 
 
-def _commands() -> dict[str, argparse.ArgumentParser]:
-    parser = build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return dict(sub.choices)
-
-
-def _duration_actions() -> list[tuple[str, argparse.Action]]:
+def _duration_options() -> list[Option]:
     return [
-        (name, action)
-        for name, command in _commands().items()
-        for action in command._actions
-        if any(word in action.dest for word in DURATION_WORDS)
-        and action.option_strings
-        and not isinstance(action, argparse._StoreTrueAction)
+        option
+        for option in options()
+        if any(flag.startswith("--") for flag in option.flags)
+        and any(word in option.flags[-1] for word in DURATION_WORDS)
+        and option.kwargs.get("action") is None
     ]
 
 
 def test_every_duration_option_uses_the_one_grammar() -> None:
-    found = _duration_actions()
-    assert {(n, a.option_strings[-1]) for n, a in found} >= {
+    found = _duration_options()
+    assert {(o.command, o.flags[-1]) for o in found} >= {
         ("generate", "--duration"), ("simulate", "--outage"), ("load", "--duration"),
         ("cohort-sync", "--duration"),
     }  # fmt: skip
-    for name, action in found:
-        assert action.type in GRAMMAR, f"{name} {action.option_strings[-1]}"
+    for option in found:
+        assert option.kwargs.get("type") in GRAMMAR, f"{option.command} {option.flags[-1]}"
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,7 @@ refused, never created.
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -143,15 +140,11 @@ def test_a_bad_value_is_one_line_and_exit_2(capsys, place, case) -> None:
 
 def test_every_command_with_outputs_is_covered() -> None:
     """A new command with an output option must join the tables above."""
-    from cli.main import COMMANDS
+    from tests.cli.options import options
 
     covered = {k.split()[0] for k in [*FILE_OUTPUTS, *FOLDER_OUTPUTS]}
     output_flags = {"-o", "--out", "--html", "--junit", "--plot", "--reports", "--skipped",
                     "--to-dir"}  # fmt: skip
-    for name, module in COMMANDS.items():
-        command = argparse.ArgumentParser(prog=name)
-        importlib.import_module(module).add_arguments(command)
-        # The usage line names every option (argparse's public view of a parser's options).
-        flags = set(re.findall(r"(?<![\w-])(-{1,2}[A-Za-z][\w-]*)", command.format_usage()))
-        if flags & output_flags:
-            assert name in covered, f"{name} has outputs but no bad-path case"
+    for option in options():
+        if output_flags & set(option.flags):
+            assert option.command in covered, f"{option.command} has outputs but no bad-path case"
