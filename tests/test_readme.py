@@ -31,7 +31,9 @@ FIGURES = re.compile(r"<!-- figures: python -m (\S+) -->\n(.*?)<!-- /figures -->
 FULL = os.environ.get("CURRENTS_SIM_README_FULL") == "1"
 LINE_TIMEOUT_S = 600
 
-pytestmark = pytest.mark.load  # minutes of CLI runs: the load phase of `make test`
+# Examples that run Locust go to the load phase of `make test` (run alone, after the rest); the
+# other examples are seconds each and run in the parallel phase.
+LOCUST = re.compile(r"currents-sim load\b|make load\b")
 
 # (pattern, replacement) applied to each command unless CURRENTS_SIM_README_FULL=1.
 SMALLER: list[tuple[str, str]] = [
@@ -114,7 +116,13 @@ def fixtures(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("example", RUN, ids=[f"README.md:{e.line}" for e in RUN])
+def _param(example: Example) -> object:
+    runs_locust = any(LOCUST.search(command) for command in example.commands)
+    marks = [pytest.mark.load] if runs_locust else []
+    return pytest.param(example, marks=marks, id=f"README.md:{example.line}")
+
+
+@pytest.mark.parametrize("example", [_param(e) for e in RUN])
 def test_every_shell_example_runs(example: Example, fixtures: Path, tmp_path: Path) -> None:
     shutil.copy(fixtures / "events.jsonl", tmp_path)
     if not any(re.search(r"(--out|-o|--to-dir) export/", c) for c in example.commands):

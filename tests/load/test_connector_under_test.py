@@ -3,7 +3,7 @@
 Real processes: one served mock, the reference relay or a deliberately broken variant of it
 (``tests/load/broken_relay.py``) pointed at the mock, and the load command playing Braze in front
 of it. Each run's verdict comes from its exit code and its reports. The runs are independent
-(one API key each) and mostly wait on the wall clock, so they run a few at a time.
+(one API key each) and mostly wait on the wall clock, so they run four at a time.
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def mock_url() -> Any:
 @pytest.fixture(scope="module")
 def outcomes(mock_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
     root = tmp_path_factory.mktemp("sut")
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         futures = {
             name: pool.submit(_run, case, mock_url, root / f"run{i}")
             for i, (name, case) in enumerate(CASES.items())
