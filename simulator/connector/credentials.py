@@ -19,7 +19,13 @@ or after an event's production is a bisection: no per-event stamping while a bac
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from simulator.connector.ledger import Entry
+
+Held = TypeVar("Held", bound=tuple[Entry, Any])  # a ledger row and what is sent for it
 
 CREDENTIALS_EXPIRED = "credentials_expired"
 RETRIES_EXHAUSTED = "retries_exhausted"
@@ -69,3 +75,20 @@ class Horizons:
             if found is None or at < found.at:
                 found = Deadline(at, RETRIES_EXHAUSTED)
         return found
+
+    def expire(
+        self, items: list[Held], now: float, drop: Callable[[Entry, float, str], None]
+    ) -> list[Held]:
+        """The items still alive at ``now``; each one past its deadline is handed to ``drop``
+        (its row, the deadline, the reason) instead. The connector model and Braze's delivery
+        both call this before sending."""
+        if not self.credentials.times and not self.retryable.times:
+            return items
+        live = []
+        for item in items:
+            deadline = self.deadline(item[0].produced_at)
+            if deadline is not None and deadline.at <= now:
+                drop(item[0], deadline.at, deadline.reason)
+            else:
+                live.append(item)
+        return live

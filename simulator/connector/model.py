@@ -251,7 +251,9 @@ class Connector:
         part = self.partitions[key]
         size = self.config.batch_size
         while part:
-            chunk = self._expire([part.popleft() for _ in range(min(size, len(part)))], now)
+            chunk = self.horizons.expire(
+                [part.popleft() for _ in range(min(size, len(part)))], now, self.ledger.drop
+            )
             if not chunk:
                 continue
             response = self.sink.send(self.api_key, [event for _, event in chunk])
@@ -281,26 +283,12 @@ class Connector:
         sent = 0
         while self.queue and self.blocked_until <= now and sent < max_requests:
             batch = self.queue[0]
-            batch.items = self._expire(batch.items, now)
+            batch.items = self.horizons.expire(batch.items, now, self.ledger.drop)
             if not batch.items:
                 self.queue.popleft()
                 continue
             self._send(batch, now)
             sent += 1
-
-    def _expire(self, items: list[Item], now: float) -> list[Item]:
-        """Drop (at their deadline) the items one horizon past their first failed attempt."""
-        horizons = self.horizons
-        if not horizons.credentials.times and not horizons.retryable.times:
-            return items
-        live = []
-        for item in items:
-            deadline = horizons.deadline(item[0].produced_at)
-            if deadline is not None and deadline.at <= now:
-                self.ledger.drop(item[0], deadline.at, deadline.reason)
-            else:
-                live.append(item)
-        return live
 
     def _send(self, batch: Batch, now: float) -> None:
         items = batch.items

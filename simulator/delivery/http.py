@@ -223,7 +223,7 @@ class HttpDelivery:
                     heapq.heappush(self._wakeups, (queue.blocked_until, key))
                 return
             head = queue.batches[0]
-            head.items = self._expire(queue.horizons, head.items, now)
+            head.items = queue.horizons.expire(head.items, now, self.ledger.drop)
             if head.items:
                 self._send(queue, head, now)
             else:
@@ -234,19 +234,6 @@ class HttpDelivery:
         if at != self._all_at:
             self._all_at = at
             heapq.heappush(self._wakeups, (at, _ALL))
-
-    def _expire(self, horizons: Horizons, items: list[Pending], now: float) -> list[Pending]:
-        """Drop, at their deadline, the events one horizon past their first failed attempt."""
-        if not horizons.credentials.times and not horizons.retryable.times:
-            return items
-        live = []
-        for item in items:
-            deadline = horizons.deadline(item[0].produced_at)
-            if deadline is not None and deadline.at <= now:
-                self.ledger.drop(item[0], deadline.at, deadline.reason)
-            else:
-                live.append(item)
-        return live
 
     def _send(self, queue: EventQueue, batch: Outgoing, now: float) -> None:
         items = batch.items
