@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.connector.report import percentile as _percentile
@@ -35,25 +36,40 @@ def entry_class(entry: Mapping[str, Any]) -> str:
     return device_class(entry.get("device_id")) or NO_DEVICE
 
 
-def summarize(entries: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """The run's figures: counts per outcome, delivered/lost/duplicated, delays per class."""
-    outcomes: Counter[str] = Counter()
-    first_ingest: dict[str, Mapping[str, Any]] = {}
-    seen_class: dict[str, str] = {}
-    duplicated = 0
+@dataclass
+class Ingestions:
+    """The journal read once: each id's first entry and first ingestion, counts per outcome, and
+    repeats of an id after its first ingestion (re-ingested or deduplicated)."""
+
+    first_seen: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    first_ingest: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    outcomes: Counter[str] = field(default_factory=Counter)
+    duplicated: int = 0
+
+
+def ingestions(entries: Iterable[Mapping[str, Any]]) -> Ingestions:
+    found = Ingestions()
     for entry in entries:
         outcome, insert_id = entry.get("outcome", ""), entry.get("insert_id")
-        outcomes[outcome] += 1
+        found.outcomes[outcome] += 1
         if not isinstance(insert_id, str):
             continue
-        seen_class.setdefault(insert_id, entry_class(entry))
+        found.first_seen.setdefault(insert_id, entry)
         if outcome == INGESTED:
-            if insert_id in first_ingest:
-                duplicated += 1
+            if insert_id in found.first_ingest:
+                found.duplicated += 1
             else:
-                first_ingest[insert_id] = entry
+                found.first_ingest[insert_id] = entry
         elif outcome == DEDUPLICATED:
-            duplicated += 1
+            found.duplicated += 1
+    return found
+
+
+def summarize(entries: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The run's figures: counts per outcome, delivered/lost/duplicated, delays per class."""
+    found = ingestions(entries)
+    outcomes, first_ingest, duplicated = found.outcomes, found.first_ingest, found.duplicated
+    seen_class = {i: entry_class(entry) for i, entry in found.first_seen.items()}
     summary: dict[str, Any] = {
         "seen": len(seen_class),
         "delivered": len(first_ingest),

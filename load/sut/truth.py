@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from load.truth import (
-    DEDUPLICATED,
-    INGESTED,
     QUOTA_EXCEEDED,
     THROTTLED,
     UNAUTHORIZED,
     delay_figures,
+    ingestions,
 )
 
 ACKNOWLEDGED = "acknowledged"
@@ -59,7 +58,11 @@ def join(
         every.setdefault(row.event_id, row)
         if row.fate == ACKNOWLEDGED:
             acked.setdefault(row.event_id, row)
-    first_ingest, outcomes, duplicated = _ingestions(entries)
+    found = ingestions(entries)
+    outcomes, duplicated = found.outcomes, found.duplicated
+    first_ingest = {
+        i: float(e.get("received_at", 0)) / 1000.0 for i, e in found.first_ingest.items()
+    }
     expected = [row for i, row in every.items() if i in exported]
     delivered = [
         (row, first_ingest[row.event_id]) for row in expected if row.event_id in first_ingest
@@ -82,26 +85,6 @@ def join(
     }
     summary.update(_delays(delivered))
     return summary
-
-
-def _ingestions(entries: Iterable[Mapping[str, Any]]) -> tuple[dict[str, float], Counter[str], int]:
-    """First ingestion instant (s) per id, counts per outcome, and repeats after an ingestion."""
-    first: dict[str, float] = {}
-    outcomes: Counter[str] = Counter()
-    duplicated = 0
-    for entry in entries:
-        outcome, insert_id = entry.get("outcome", ""), entry.get("insert_id")
-        outcomes[outcome] += 1
-        if not isinstance(insert_id, str):
-            continue
-        if outcome == INGESTED:
-            if insert_id in first:
-                duplicated += 1
-            else:
-                first[insert_id] = float(entry.get("received_at", 0)) / 1000.0
-        elif outcome == DEDUPLICATED:
-            duplicated += 1
-    return first, outcomes, duplicated
 
 
 def _delays(delivered: list[tuple[Handed, float]]) -> dict[str, float | int]:
