@@ -85,6 +85,8 @@ def check_connector(url: str, token: str | None) -> None:
 
 def config(run: SutRun, scenario: SutScenario) -> dict[str, Any]:
     parts = urlsplit(run.connector)
+    with MockAdmin(run.host) as admin:
+        mock_now_s = admin.now_ms() / 1000.0
     overrides = [th.parse(text) for text in run.overrides]
     run_time = run.run_time_s or scenario.run_time_s
     return {
@@ -98,7 +100,7 @@ def config(run: SutRun, scenario: SutScenario) -> dict[str, Any]:
         "workers": run.workers,
         "users": run.users or scenario.users,
         "profile": run.profile,
-        "start_s": MockAdmin(run.host).now_ms() / 1000.0 + 2.0,  # users start within 2 s
+        "start_s": mock_now_s + 2.0,  # the users start within 2 s
         "end_wall": time.time() + run_time,
         "params": scenario.params,
         "thresholds": [
