@@ -154,14 +154,27 @@ class Server:
         if thread is None or not thread.is_alive():
             self._close_in_loop()
             return
-        self._server.trigger.pull_trigger(self._close_in_loop)
+        try:
+            self._server.trigger.pull_trigger(self._close_in_loop)
+        except OSError:
+            # The trigger pipe is already closed (seen once in CI: EBADF on its write end, the
+            # loop having closed the trigger when its pipe reported a hang-up). The loop can no
+            # longer be woken, so its sockets are closed from here; an empty map ends it.
+            self._close_in_loop()
         thread.join(timeout=5)
 
     def _close_in_loop(self) -> None:
         """Stop the worker threads, then close every socket and the trigger pipe (all in the
         map: waitress's own ``close()`` leaves the trigger open). An empty map ends the loop."""
         self._server.task_dispatcher.shutdown()
+        dispatchers = [*self._sockets.values(), self._server.trigger]
         wasyncore.close_all(self._sockets)
+        for dispatcher in dispatchers:
+            # A close() that failed half-way (the trigger's EBADF, ignored by close_all or raised
+            # in the loop, which then dropped it from the map) left a descriptor of its own open;
+            # closing an already closed socket or file wrapper is a no-op.
+            if dispatcher.socket is not None:  # waitress drops a closed channel's socket
+                dispatcher.socket.close()
 
 
 def _guarded_server(

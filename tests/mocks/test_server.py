@@ -51,3 +51,29 @@ def test_closing_a_server_that_never_ran_closes_its_socket_and_trigger() -> None
     server = Server(_tiny_app())
     server.close()
     assert _open_fds() == fds  # while it is still referenced: not left to the GC to close
+
+
+def _pipe_write_ends(fds: set[str]) -> list[int]:
+    """The descriptors among ``fds`` that are the write end of a pipe (from /proc)."""
+    ends = []
+    for fd in fds:
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+            with open(f"/proc/self/fdinfo/{fd}") as info:
+                flags = int(info.read().split("flags:")[1].split()[0], 8)
+        except FileNotFoundError:
+            continue  # the descriptor listdir itself used
+        if target.startswith("pipe:") and flags & os.O_WRONLY:
+            ends.append(int(fd))
+    return ends
+
+
+def test_a_server_whose_wake_up_pipe_was_closed_under_it_still_closes() -> None:
+    # Seen once in CI: close() failed with EBADF writing to waitress's trigger pipe. Closing the
+    # pipe's write end from outside reproduces it; close() must still stop the server.
+    before = set(os.listdir("/proc/self/fd"))
+    server = Server(_tiny_app()).start()
+    (write_end,) = _pipe_write_ends(set(os.listdir("/proc/self/fd")) - before)
+    os.close(write_end)
+    server.close()
+    assert not server.serving
