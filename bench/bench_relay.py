@@ -31,6 +31,8 @@ from collections.abc import Callable
 
 import orjson
 
+from clients.admin import MockAdmin
+
 TARGET_EPS = 20_000
 BATCH = 100
 DEVICES = 500_000
@@ -143,12 +145,8 @@ class Poster:
 
 
 def _ingested(mock_port: int) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", mock_port, timeout=30)
-    try:
-        conn.request("GET", "/_mock/stats")
-        stats = orjson.loads(conn.getresponse().read())
-    finally:
-        conn.close()
+    with MockAdmin(f"http://127.0.0.1:{mock_port}", timeout_s=30) as admin:
+        stats = admin.stats()
     return int(stats["keys"].get(API_KEY, {}).get("ingested", 0))
 
 

@@ -2,9 +2,9 @@
 served mock (or Amplitude itself) received, read through the Export API (HTTP lives here).
 
 ``GET /api/2/export`` with Basic ``K:S`` over the longest range the API takes (365 days, the
-last hour being the mock clock's now, from ``/_mock/clock``; the wall clock for a server without
-it). The zip goes to a temporary file that ``cli.conformance`` reads as any export archive; a
-404 (no data in the range) is an export with no events.
+last hour being the mock clock's now, read through ``MockAdmin``; the wall clock for a server
+without one). The zip goes to a temporary file that ``cli.conformance`` reads as any export
+archive; a 404 (no data in the range) is an export with no events.
 """
 
 from __future__ import annotations
@@ -16,8 +16,11 @@ from pathlib import Path
 import requests
 
 from cli.errors import CliError
+from clients.admin import MockAdmin
+from clients.transport import MockAdminError
 
 TIMEOUT_S = 300.0
+CLOCK_TIMEOUT_S = 30.0
 RANGE_HOURS = 365 * 24  # [EXP]: at most 365 days at once
 HOUR_MS = 3600 * 1000
 
@@ -27,13 +30,12 @@ def is_url(item: str) -> bool:
 
 
 def _now_ms(session: requests.Session, url: str) -> int:
-    """The mock clock's now (ms), or the wall clock's for a server without ``/_mock/clock``."""
+    """The mock clock's now (ms), or the wall clock's for a server without a mock clock (no
+    answer, an error status, or an answer that is not the mock's)."""
     try:
-        answer = session.get(f"{url}/_mock/clock", timeout=30)
-        now = answer.json().get("now_ms") if answer.status_code == 200 else None
-    except (requests.RequestException, ValueError, AttributeError):
-        now = None
-    return int(now) if isinstance(now, int | float) else int(time.time() * 1000)
+        return MockAdmin(url, session=session, timeout_s=CLOCK_TIMEOUT_S).now_ms()
+    except (MockAdminError, KeyError, TypeError, ValueError, AttributeError):
+        return int(time.time() * 1000)
 
 
 def _hour(ms: int) -> str:

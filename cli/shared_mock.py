@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from cli.errors import CliError
 
-PROBE_TIMEOUT_S = (1.0, 1.0)  # connect, read: a refusal well within two seconds
+PROBE_TIMEOUT_S = 1.0  # to connect, then to read: a refusal well within two seconds
 ADMIN_TIMEOUT_S = 30.0
 TAKE_OVER = "--take-over"
 
@@ -33,21 +33,31 @@ def add_take_over_argument(parser: Any) -> None:
 
 
 def probe(url: str, option: str) -> bool:
-    """True for a currents-sim mock, False for another HTTP server; CliError otherwise."""
-    import requests
+    """True for a currents-sim mock (its health check answers JSON), False for another HTTP
+    server; CliError when nothing answers HTTP there."""
+    from clients.admin import MockAdmin
+    from clients.transport import NO_ANSWER, MockAdminError
 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise CliError(f"{option} needs a URL like http://127.0.0.1:8080, not {url!r}")
-    try:
-        answer = requests.get(url.rstrip("/") + "/_mock/health", timeout=PROBE_TIMEOUT_S)
-    except requests.ConnectionError as exc:
-        raise CliError(f"{option} {url}: no HTTP server answers there ({_why(exc)})") from None
-    except requests.RequestException as exc:  # a timeout, or not HTTP at all
-        raise CliError(f"{option} {url}: no HTTP answer ({type(exc).__name__})") from None
-    return answer.status_code == 200 and answer.headers.get("Content-Type", "").startswith(
-        "application/json"
-    )
+    with MockAdmin(url, timeout_s=PROBE_TIMEOUT_S) as admin:
+        try:
+            admin.health()
+        except MockAdminError as exc:
+            if exc.status != NO_ANSWER:
+                return False  # an HTTP answer, but not the mock's health check
+            raise _no_answer(f"{option} {url}", exc.__cause__) from None
+    return True
+
+
+def _no_answer(where: str, cause: BaseException | None) -> CliError:
+    """Nothing listening (refused, unknown name), or no HTTP answer (a timeout, not HTTP)."""
+    import requests
+
+    if isinstance(cause, requests.ConnectionError):
+        return CliError(f"{where}: no HTTP server answers there ({_why(cause)})")
+    return CliError(f"{where}: no HTTP answer ({type(cause).__name__})")
 
 
 def require_mock(url: str, option: str) -> None:

@@ -119,10 +119,15 @@ class MockAdmin:
         """``iter_events`` as a list."""
         return list(self.iter_events(api_key=api_key, **filters))
 
-    def requests(self, *, api_key: str | None = None) -> list[dict[str, Any]]:
-        """The key's request log (time, endpoint, status, event count, body), every page."""
+    def iter_requests(self, *, api_key: str | None = None) -> Iterator[dict[str, Any]]:
+        """The key's request log (time, endpoint, status, event count, body), oldest first,
+        read a page at a time as the iterator is consumed."""
         params = {"api_key": self._key(api_key)}
-        return list(self.http.pages("/_mock/requests", "requests", params, self.page_size))
+        return self.http.pages("/_mock/requests", "requests", params, self.page_size)
+
+    def requests(self, *, api_key: str | None = None) -> list[dict[str, Any]]:
+        """``iter_requests`` as a list: every page."""
+        return list(self.iter_requests(api_key=api_key))
 
     def stream(
         self,

@@ -27,12 +27,15 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
 
 from cli.durations import positive_duration
+from clients.admin import MockAdmin
+from clients.transport import MockAdminError
 
 WORKERS = 4
 BATCH = 20
@@ -43,6 +46,8 @@ VALID_KEY = "soak-valid"
 KB_PER_EVENT = 4  # journal entry + dedupe id + windows, generously (bench_mock: ~0.7 KB)
 RSS_SLACK_MB = 160  # interpreter, Flask, numpy and friends
 SETTLE_S = 8.0  # after the traffic: slow connections time out (--request-timeout 2s) and close
+ADMIN_PAGE = 20  # items an admin query of the mix asks for
+ADMIN_TIMEOUT_S = 60.0
 
 
 def rss_budget_mb(max_events: int) -> float:
@@ -69,6 +74,13 @@ class Tally:
             if response.status_code >= 500 and key != FAULT_KEY:
                 self.unexpected_5xx.append(f"{action}: {response.status_code} {response.text[:80]}")
 
+    def record_admin(self, action: str, status: int, error: str = "") -> None:
+        """An admin call: 200 when it answered as documented, else its status (0: no answer)."""
+        with self.lock:
+            self.statuses[(action, status)] += 1
+            if status >= 500:
+                self.unexpected_5xx.append(f"{action}: {status} {error[:80]}")
+
 
 class Traffic:
     """One worker's client side: a session, a seeded random, the shared tally."""
@@ -76,6 +88,17 @@ class Traffic:
     def __init__(self, url: str, tally: Tally, seed: int) -> None:
         self.url, self.tally, self.rng = url, tally, random.Random(seed)
         self.http = requests.Session()
+        self.mock = MockAdmin(
+            url, session=self.http, timeout_s=ADMIN_TIMEOUT_S, page_size=ADMIN_PAGE
+        )
+
+    def admin_call(self, action: str, call: Callable[[], object]) -> None:
+        try:
+            call()
+        except MockAdminError as exc:
+            self.tally.record_admin(action, exc.status, str(exc))
+        else:
+            self.tally.record_admin(action, 200)
 
     def events(self, n: int, device: str | None = None) -> list[dict[str, Any]]:
         return [
@@ -115,7 +138,7 @@ class Traffic:
         rule: dict[str, Any] = {"status": 503, "count": 1, "api_key": FAULT_KEY}
         if self.rng.random() < 0.3:
             rule = {"drop": True, "count": 1, "api_key": FAULT_KEY}
-        self.http.post(f"{self.url}/_mock/faults", json=rule, timeout=60)
+        self.admin_call("fault rule", lambda: self.mock.add_faults([rule]))
         try:
             self.upload("fault", FAULT_KEY, self.events(5))
         except requests.RequestException:
@@ -124,13 +147,17 @@ class Traffic:
 
     def reset(self) -> None:
         self.upload("reset", RESET_KEY, self.events(5))
-        self.http.post(f"{self.url}/_mock/reset", json={"api_key": RESET_KEY}, timeout=60)
+        self.admin_call("reset key", lambda: self.mock.reset(RESET_KEY))
 
     def admin(self) -> None:
-        for path in ("stats", "events?limit=20", "requests?limit=5", "keys"):
-            self.tally.record(
-                "admin", "admin", self.http.get(f"{self.url}/_mock/{path}", timeout=60)
-            )
+        """Admin queries: the stats, a page of the journal and of the request log, the keys."""
+        for query in (
+            self.mock.stats,
+            lambda: next(self.mock.iter_events(api_key=VALID_KEY, outcome="all"), None),
+            lambda: next(self.mock.iter_requests(api_key=VALID_KEY), None),
+            self.mock.keys,
+        ):
+            self.admin_call("admin", query)
 
     def dropped(self) -> None:
         with _connect(self.url) as sock:
@@ -217,7 +244,8 @@ def soak(duration_s: float, max_events: int = MAX_EVENTS, seed: int = 0) -> list
             peak = now if now.rss_mb > peak.rss_mb else peak
         time.sleep(SETTLE_S)
         after = gauges(proc.pid)
-        stats = requests.get(f"{url}/_mock/stats", timeout=60).json()
+        with MockAdmin(url, timeout_s=ADMIN_TIMEOUT_S) as mock:
+            stats = mock.stats()
     finally:
         proc.terminate()
         proc.communicate(timeout=30)

@@ -28,12 +28,15 @@ from locust import FastHttpUser, task
 from locust.exception import StopUser
 from locust.runners import STATE_RUNNING, STATE_SPAWNING, WorkerRunner
 
+from clients.admin import MockAdmin
+from clients.transport import MockAdminError
 from load.connectors import connector as build_connector
 from load.connectors import stream
 from simulator.clock import ManualClock
 from simulator.connector import DELIVERED, DROPPED, QUEUED, SKIPPED, Ledger, SinkResponse
 
 ENV = "CURRENTS_LOAD"
+CLOCK_TIMEOUT_S = 60.0
 
 
 @cache
@@ -148,12 +151,22 @@ def user_index(workers: int, worker_index: int) -> int:
     return worker_index + next(_local_index) * max(1, workers)
 
 
-def mock_now(client: Any) -> float:
-    with client.get("/_mock/clock", name="/_mock/clock", catch_response=True) as resp:
-        if resp.status_code != 200:
-            resp.failure("the target has no /_mock/clock")
-            raise StopUser()
-        return float(orjson.loads(resp.content)["now_ms"]) / 1000.0
+def mock_now(environment: Any, host: str) -> float:
+    """The target mock's clock (s). A target without one stops the user, and the run's report
+    says why: a failed ``mock clock`` request."""
+    with MockAdmin(host, timeout_s=CLOCK_TIMEOUT_S) as admin:
+        try:
+            return admin.now_ms() / 1000.0
+        except MockAdminError as exc:
+            environment.events.request.fire(
+                request_type="GET",
+                name="mock clock",
+                response_time=0,
+                response_length=0,
+                exception=RuntimeError(f"the target has no mock clock: {exc}"),
+                context={},
+            )
+            raise StopUser() from None
 
 
 class ConnectorUser(FastHttpUser):
@@ -168,7 +181,7 @@ class ConnectorUser(FastHttpUser):
         index = user_index(cfg.get("workers", 0), getattr(runner, "worker_index", 0))
         start, params = cfg["sim_start_ms"] / 1000.0, cfg["params"]
         end = start + params["production_s"] + params["drain_s"]
-        now = mock_now(self.client) if cfg["truth"] == "server" else time.time()
+        now = mock_now(self.environment, cfg["host"]) if cfg["truth"] == "server" else time.time()
         clock = PacedClock(now, cfg["clock_scale"], end=end)
         connector = build_connector(LocustSink(self.client), clock, cfg, index)
         try:

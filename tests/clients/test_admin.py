@@ -50,6 +50,16 @@ def test_requests_reads_every_page(admin):
     assert [r["status"] for r in admin.requests()] == [200] * 5
 
 
+def test_iter_requests_reads_a_page_only_when_the_previous_one_is_used_up(admin):
+    for i in range(5):
+        send(admin, 1, start=i)
+    admin.page_size = 2
+    log = admin.iter_requests()
+    first_page = [next(log), next(log)]
+    admin.reset()  # the log is gone before the second page is asked for
+    assert [r["status"] for r in first_page] == [200, 200] and list(log) == []
+
+
 def test_reset_forgets_only_its_own_key(admin, served):
     with MockAdmin(served.url, api_key=admin.api_key + "-other") as other:
         send(admin, 1)
@@ -143,6 +153,13 @@ def test_an_unreachable_mock_raises_with_status_0_and_a_clear_message():
     with admin, pytest.raises(MockAdminError) as caught:
         admin.health()
     assert caught.value.status == 0 and "cannot reach the mock" in str(caught.value)
+
+
+def test_an_unreachable_mocks_error_chains_what_the_transport_raised():
+    admin = MockAdmin("http://127.0.0.1:9", timeout_s=2)
+    with admin, pytest.raises(MockAdminError) as caught:
+        admin.health()
+    assert isinstance(caught.value.__cause__, requests.ConnectionError)
 
 
 def test_a_call_about_data_needs_a_key(served):
