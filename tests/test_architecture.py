@@ -7,6 +7,8 @@ repository (each folder with an ``__init__.py``, tests and bench included).
 - One client for the ``/_mock`` admin API (``clients.MockAdmin``): outside ``clients/`` (the
   client) and ``mocks/`` (the server), no module spells a ``/_mock`` path, so no module calls
   the admin API its own way. Tests are outside the rule: they specify the HTTP API itself.
+- Tests mirror the modules they test: ``simulator/amplitude/journal.py`` is specified by
+  ``tests/simulator/amplitude/test_journal.py``. A module without one is named below with why.
 """
 
 from __future__ import annotations
@@ -154,3 +156,135 @@ def test_the_admin_path_scan_finds_each_way_to_build_one(source: str) -> None:
 )
 def test_a_message_that_mentions_an_admin_path_passes(source: str) -> None:
     assert admin_paths(source, "m.py") == []
+
+
+# -- tests mirror the modules they test ----------------------------------------------------------
+MIRRORED = ("simulator", "mocks", "cli", "load", "relay", "senders", "clients")
+# Files that need no test file of their own, by their nature.
+NO_MIRROR_BY_NAME = {
+    "__init__.py": "a package marker and its re-exports",
+    "__main__.py": "`python -m` runs one call",
+}
+NO_MIRROR = {
+    "load/locustfiles/steady.py": "a Locust entry file (tests/load/test_smoke.py)",
+    "load/locustfiles/credential_expiry.py": "a Locust entry file (tests/load/test_smoke.py)",
+    "load/locustfiles/misconfigured_device.py": "a Locust entry file (tests/load/test_smoke.py)",
+    "load/locustfiles/quota_exhaustion.py": "a Locust entry file (tests/load/test_smoke.py)",
+    "load/sut/locustfile.py": "a Locust entry file (tests/load/sut/test_runner.py)",
+    "cli/errors.py": "one exception class; the style it carries: tests/cli/test_error_style.py",
+}
+# Modules whose behaviour is specified today in the tests of the module (or command, or served
+# route) that uses them, named here. Each leaves this table when those tests move to a file of
+# its own; the table only shrinks (a listed module that has its mirror fails the test).
+SPECIFIED_ELSEWHERE = {
+    "simulator/amplitude/cohort_api.py": "simulator/amplitude/test_cohorts.py",
+    "simulator/amplitude/errors.py": "simulator/amplitude/test_backend.py",
+    "simulator/amplitude/export.py": "mocks/amplitude/test_export.py",
+    "simulator/amplitude/limits.py": "simulator/amplitude/test_validation.py",
+    "simulator/amplitude/profile_data.py": "simulator/amplitude/test_cohorts.py",
+    "simulator/amplitude/profiles.py": "simulator/amplitude/test_cohorts.py",
+    "simulator/braze/users.py": "simulator/braze/test_cohort_import.py",
+    "simulator/braze/validation.py": "simulator/braze/test_cohort_import.py",
+    "simulator/cohorts/inprocess.py": "simulator/cohorts/test_sync.py",
+    "simulator/cohorts/scenario.py": "cli/test_cohort_sync.py",
+    "simulator/cohorts/schedule.py": "simulator/cohorts/test_sync.py",
+    "simulator/conformance/render.py": "cli/test_conformance.py",
+    "simulator/conformance/report.py": "simulator/conformance/test_content.py",
+    "simulator/conformance/rules.py": "simulator/conformance/test_content.py",
+    "simulator/connector/batching.py": "simulator/connector/test_model.py",
+    "simulator/connector/figures.py": "test_readme.py",
+    "simulator/connector/sink.py": "simulator/connector/test_model.py",
+    "simulator/currents/fields.py": "simulator/currents/test_catalogue.py",
+    "simulator/currents/schemagen.py": "schemas/test_schemas.py",
+    "simulator/currents/shapes.py": "simulator/test_transform.py",
+    "simulator/delivery/ledger.py": "simulator/delivery/test_http.py",
+    "simulator/delivery/replay.py": "simulator/delivery/test_storage.py",
+    "simulator/generator/campaigns.py": "simulator/generator/test_lines.py",
+    "simulator/generator/draws.py": "simulator/generator/test_provider.py",
+    "simulator/generator/ids.py": "simulator/generator/test_provider.py",
+    "simulator/generator/makers.py": "simulator/generator/test_provider.py",
+    "simulator/generator/mixes.py": "simulator/generator/test_stream.py",
+    "simulator/generator/plans.py": "simulator/generator/test_lines.py",
+    "simulator/generator/records.py": "simulator/generator/test_provider.py",
+    "simulator/relay/tally.py": "simulator/relay/test_engine.py",
+    "simulator/rng.py": "simulator/generator/test_provider.py",
+    "simulator/validate.py": "cli/test_validate.py",
+    "mocks/admin_auth.py": "mocks/test_admin.py",
+    "mocks/amplitude/errors.py": "mocks/test_ingest.py",
+    "mocks/amplitude/export_routes.py": "mocks/amplitude/test_export.py",
+    "mocks/amplitude/routes.py": "mocks/test_ingest.py",
+    "mocks/amplitude/wire.py": "mocks/test_ingest.py",
+    "mocks/app.py": "mocks/test_server.py",
+    "mocks/bounds.py": "hostile/test_admin_bounds.py",
+    "mocks/braze/errors.py": "mocks/braze/test_routes.py",
+    "mocks/braze/wire.py": "mocks/braze/test_routes.py",
+    "mocks/dashboard.py": "sandbox/test_dashboard_views.py",
+    "mocks/filters.py": "sandbox/test_dashboard_views.py",
+    "mocks/metrics.py": "sandbox/test_metrics.py",
+    "mocks/persistence.py": "sandbox/test_persistence.py",
+    "mocks/stream.py": "sandbox/test_stream.py",
+    "cli/cohort_sync_driver.py": "cli/test_cohort_sync.py",
+    "cli/inputs.py": "cli/test_transform.py",
+    "cli/relay.py": "relay/test_relay_process.py",
+    "cli/send_sources.py": "cli/test_send.py",
+    "load/connectors.py": "load/test_smoke.py",
+    "load/crosscheck.py": "load/test_truth.py",
+    "load/hooks.py": "load/test_smoke.py",
+    "load/runner.py": "load/test_smoke.py",
+    "load/scenario_table.py": "load/test_smoke.py",
+    "load/soak.py": "hostile/test_soak.py",
+    "load/sut/hooks.py": "load/sut/test_runner.py",
+    "load/sut/judge.py": "load/sut/test_runner.py",
+    "load/sut/reports.py": "load/sut/test_runner.py",
+    "load/sut/streams.py": "load/sut/test_runner.py",
+    "load/sut/table.py": "load/sut/test_runner.py",
+    "load/sut/users.py": "load/sut/test_runner.py",
+    "load/users.py": "load/test_smoke.py",
+    "relay/amplitude.py": "relay/test_amplitude_sink.py",
+    "relay/app.py": "relay/test_receiver_http.py",
+    "relay/outbox.py": "relay/test_relay_process.py",
+    "relay/running.py": "relay/test_relay_process.py",
+    "relay/server.py": "relay/test_receiver_http.py",
+    "relay/service.py": "relay/test_relay_process.py",
+    "senders/driver.py": "cli/test_send.py",
+    "senders/storage.py": "cli/test_send_storage.py",
+    "clients/cohorts.py": "cli/test_cohort_sync.py",
+    "clients/transport.py": "clients/test_admin.py",
+}
+TESTS = REPO / "tests"
+
+
+def mirror(module: str) -> Path:
+    """``a/b/c.py`` -> ``tests/a/b/test_c.py``."""
+    folder, _, name = module.rpartition("/")
+    return TESTS / folder / f"test_{name}"
+
+
+def modules() -> list[str]:
+    return sorted(
+        path.relative_to(REPO).as_posix()
+        for package in MIRRORED
+        for path in (REPO / package).rglob("*.py")
+        if path.name not in NO_MIRROR_BY_NAME
+    )
+
+
+def test_every_module_has_a_test_file_of_its_own_or_says_why_not() -> None:
+    unexplained = [
+        module
+        for module in modules()
+        if not mirror(module).is_file() and module not in NO_MIRROR | SPECIFIED_ELSEWHERE
+    ]
+    assert unexplained == []
+
+
+def test_a_module_with_a_mirror_leaves_the_tables() -> None:
+    """The exemptions only shrink: they name modules that exist and have no mirror yet."""
+    listed = set(NO_MIRROR) | set(SPECIFIED_ELSEWHERE)
+    stale = sorted(m for m in listed if not (REPO / m).is_file() or mirror(m).is_file())
+    assert stale == []
+
+
+def test_where_a_module_is_specified_today_names_a_test_file() -> None:
+    missing = sorted(f for f in SPECIFIED_ELSEWHERE.values() if not (TESTS / f).is_file())
+    assert missing == []

@@ -200,7 +200,7 @@ def test_produced_from_stdin(files: Any, capsys: Any, monkeypatch: Any) -> None:
 
 def test_produced_as_an_avro_storage_folder(tmp_path: Path, capsys: Any) -> None:
     from simulator.transform import Transformed, transform
-    from tests.cli.test_transform_validate import NO_IDS, PUSH, avro_file
+    from tests.cli.records import NO_IDS, PUSH, avro_file
 
     folder = tmp_path / "event_type=push" / "date=2023-11-14-22"
     folder.mkdir(parents=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
-from tests.cli.test_transform_validate import PUSH
+from tests.cli.records import PUSH
 
 CONFORMANCE = ["conformance", "--produced", "{in}", "--received", "{in2}"]
 RELAY = ["relay", "--api-key", "k", "--amplitude", "http://127.0.0.1:9"]

@@ -40,3 +40,10 @@ def test_an_unknown_command_is_refused_with_the_full_list(
     err = capsys.readouterr().err
     assert "invalid choice: 'no-such-command'" in err
     assert all(name in err for name in COMMANDS)
+
+
+def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    assert "transform" in capsys.readouterr().out

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
-from tests.cli.test_transform_validate import PUSH
+from tests.cli.records import PUSH
 
 REPO = Path(__file__).resolve().parents[2]
 
