@@ -14,6 +14,7 @@ repository (each folder with an ``__init__.py``, tests and bench included).
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -54,14 +55,18 @@ def test_every_package_is_scanned() -> None:
     assert {"simulator", "mocks", "load", "cli", "schemas", "bench", "tests"} <= names
 
 
-@pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)
-def test_no_module_uses_another_modules_private_names(package: Path) -> None:
-    found = [
+def scan(package: Path, check: Callable[[str, str], list[str]]) -> list[str]:
+    """What ``check(source, where)`` finds in every module of ``package``."""
+    return [
         problem
         for path in sorted(package.rglob("*.py"))
-        for problem in violations(path.read_text(encoding="utf-8"), str(path.relative_to(REPO)))
+        for problem in check(path.read_text(encoding="utf-8"), path.relative_to(REPO).as_posix())
     ]
-    assert found == []
+
+
+@pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)
+def test_no_module_uses_another_modules_private_names(package: Path) -> None:
+    assert scan(package, violations) == []
 
 
 @pytest.mark.parametrize(
@@ -122,14 +127,7 @@ def admin_paths(source: str, where: str) -> list[str]:
     ids=lambda p: p.name,
 )
 def test_only_the_admin_client_spells_an_admin_path(package: Path) -> None:
-    found = [
-        problem
-        for path in sorted(package.rglob("*.py"))
-        for problem in admin_paths(
-            path.read_text(encoding="utf-8"), path.relative_to(REPO).as_posix()
-        )
-    ]
-    assert found == []
+    assert scan(package, admin_paths) == []
 
 
 @pytest.mark.parametrize(

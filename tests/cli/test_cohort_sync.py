@@ -10,6 +10,7 @@ from cli.main import main
 from mocks.app import create_app
 from mocks.server import Server
 from simulator.clock import ControllableClock
+from tests.cli.commands import assert_one_line_error, run
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
@@ -80,10 +81,5 @@ def test_against_a_running_mock_with_url(capsys: pytest.CaptureFixture[str]) -> 
 def test_usage_errors_are_one_line_exit_2(
     capsys: pytest.CaptureFixture[str], argv: list[str]
 ) -> None:
-    try:
-        code = main(["cohort-sync", *argv])
-    except SystemExit as exc:  # argparse's type check (the one duration grammar)
-        code = int(exc.code or 0)
-    assert code == 2
-    err = capsys.readouterr().err
-    assert err.startswith("currents-sim: ") and err.count("\n") == 1
+    code, _, err = run(capsys, ["cohort-sync", *argv])  # argparse's type checks included
+    assert_one_line_error(code, err)

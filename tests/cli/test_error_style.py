@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cli.main import main
+from tests.cli.commands import assert_one_line_error, run
 from tests.cli.records import PUSH
 
 CONFORMANCE = ["conformance", "--produced", "{in}", "--received", "{in2}"]
@@ -83,21 +83,6 @@ def place(tmp_path: Path) -> dict[str, str]:
     (tmp_path / "in2.jsonl").write_text("")
     return {"tmp": str(tmp_path), "in": str(tmp_path / "in.jsonl"),
             "in2": str(tmp_path / "in2.jsonl")}  # fmt: skip
-
-
-def run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
-    try:
-        code = main(argv)
-    except SystemExit as exc:  # argparse's usage errors
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_one_line_error(code: int, err: str, expected: str) -> None:
-    assert code == 2
-    assert err.startswith("currents-sim: ") and err.count("\n") == 1, err
-    assert "Traceback" not in err and expected in err, err
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

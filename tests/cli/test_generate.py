@@ -15,6 +15,7 @@ from cli.main import main
 from simulator.generator import generate
 from simulator.generator.avro import event_type_of
 from simulator.transform import Skipped, Transformed, transform
+from tests.cli.commands import assert_one_line_error, run
 
 
 def _lines(path: Path) -> list[dict[str, object]]:
@@ -126,13 +127,8 @@ def test_identity_flags_set_the_shares(tmp_path: Path) -> None:
 def test_bad_arguments_give_one_line_and_exit_2(
     args: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    try:
-        code = main(["generate", *args])
-    except SystemExit as exc:  # argparse's type check (the one duration grammar)
-        code = int(exc.code or 0)
-    assert code == 2
-    err = capsys.readouterr().err
-    assert err.startswith("currents-sim: ") and err.count("\n") == 1
+    code, _, err = run(capsys, ["generate", *args])  # argparse's type checks included
+    assert_one_line_error(code, err)
 
 
 def test_small_quota_run_explains_what_it_needs(capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,9 +9,7 @@ needs the mock's CORS answers (``mocks/cors.py``); without them ``track()`` reso
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ import pytest
 import requests
 
 from tests.conftest import REPO
+from tests.contract.driver import run_driver
 
 DRIVER = Path(__file__).parent / "browser" / "driver.js"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -31,13 +30,7 @@ def run_browser(mock_url: str, key: str, events: list[dict[str, str]]) -> dict[s
     if not CHROMIUM.exists() or not PLAYWRIGHT.is_dir():
         pytest.fail("chromium or playwright-core is missing: run `make browser` (make test does)")
     config = {"mockUrl": mock_url, "apiKey": key, "events": events}
-    done = subprocess.run(
-        ["node", str(DRIVER), json.dumps(config)],
-        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_driver(DRIVER, config)
 
 
 def _event(n: int, device: str = "browser-device-1") -> dict[str, str]:

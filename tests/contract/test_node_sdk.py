@@ -9,9 +9,7 @@ queue 30 s (the driver shares a virtual clock with the mock instead of sleeping)
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ import pytest
 import requests
 
 from tests.conftest import REPO
+from tests.contract.driver import run_driver
 
 DRIVER = Path(__file__).parent / "node" / "driver.js"
 SDK = REPO / "node_modules" / "@amplitude" / "analytics-node"
@@ -32,13 +31,7 @@ def run_sdk(url: str, key: str, scenario: str, n: int, **extra: Any) -> dict[str
         pytest.fail("the Node SDK is not installed: run `make node` (npm ci)")
     config = {"serverUrl": f"{url}/2/httpapi", "adminUrl": f"{url}/_mock", "apiKey": key,
               "scenario": scenario, "n": n, **extra}  # fmt: skip
-    done = subprocess.run(
-        ["node", str(DRIVER), json.dumps(config)],
-        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_driver(DRIVER, config)
 
 
 def _ingested(mock) -> Counter[str]:

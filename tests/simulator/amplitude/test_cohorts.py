@@ -36,6 +36,18 @@ def seen(model: AmplitudeModel, *user_ids: str, event_type: str = "Played", at_m
     assert upload(model, events).status == 200
 
 
+def identify_user_a(model: AmplitudeModel, **properties: Any) -> Any:
+    """``$identify`` of user ``user-a`` on device ``dev-a``, setting ``properties``."""
+    ident = make_event(
+        1,
+        event_type="$identify",
+        user_id="user-a",
+        device_id="dev-a",
+        user_properties={"$set": properties},
+    )
+    return upload(model, [ident])
+
+
 def upload_body(ids: list[Any], **over: Any) -> dict[str, Any]:
     body = {
         "name": "Buyers",
@@ -105,14 +117,7 @@ def test_did_event_rule_is_recomputed_on_the_clock(
 def test_user_property_rule_follows_identify(
     model: AmplitudeModel, api: CohortApi, clock: ManualClock
 ) -> None:
-    ident = make_event(
-        1,
-        event_type="$identify",
-        user_id="user-a",
-        device_id="dev-a",
-        user_properties={"$set": {"plan": "pro"}},
-    )
-    assert upload(model, [ident]).status == 200
+    assert identify_user_a(model, plan="pro").status == 200
     cohort_id = api.define(
         KEY, "Pro", {"type": "user_property", "property": "plan", "value": "pro"}
     ).body["id"]
@@ -134,14 +139,7 @@ def test_bad_rules_are_400(api: CohortApi, rule: Any) -> None:
 def test_download_flow_202_then_200_then_csv_with_header(
     model: AmplitudeModel, api: CohortApi, clock: ManualClock
 ) -> None:
-    ident = make_event(
-        1,
-        event_type="$identify",
-        user_id="user-a",
-        device_id="dev-a",
-        user_properties={"$set": {"plan": "pro"}},
-    )
-    upload(model, [ident])
+    identify_user_a(model, plan="pro")
     cohort_id = api.upload(KEY, upload_body(["user-a"])).body["cohort_id"]
     requested = api.request_download(KEY, cohort_id, ["plan"])
     assert requested.status == 202
@@ -185,14 +183,7 @@ def _basic(key: str, secret: str) -> str:
 def test_user_profile_returns_identify_properties_and_cohort_ids(
     model: AmplitudeModel, api: CohortApi, clock: ManualClock
 ) -> None:
-    ident = make_event(
-        1,
-        event_type="$identify",
-        user_id="user-a",
-        device_id="dev-a",
-        user_properties={"$set": {"plan": "pro", "age": 41}},
-    )
-    upload(model, [ident])
+    identify_user_a(model, plan="pro", age=41)
     seen(model, "user-b", at_ms=int(clock.now() * 1000))
     in_it = api.upload(KEY, upload_body(["user-a"])).body["cohort_id"]
     api.upload(KEY, upload_body(["user-b"]))
