@@ -234,16 +234,21 @@ class MockAdmin:
         found: dict[str, Any] = self.http.call("GET", "/_mock/keys")
         return found
 
-    def add_key(self, key: str, expires_at_ms: float | None = None) -> dict[str, Any]:
-        """Accept ``key`` (until ``expires_at_ms`` on the mock clock, when given)."""
-        found: dict[str, Any] = self.http.call(
-            "POST", "/_mock/keys", body={"key": key, "expires_at": expires_at_ms}
-        )
+    def add_key(
+        self, key: str, expires_at_ms: float | None = None, restores_at_ms: float | None = None
+    ) -> dict[str, Any]:
+        """Accept ``key`` (until ``expires_at_ms`` on the mock clock, when given, and again
+        from ``restores_at_ms``)."""
+        body = {"key": key, "expires_at": expires_at_ms}
+        if restores_at_ms is not None:
+            body["restores_at"] = restores_at_ms
+        found: dict[str, Any] = self.http.call("POST", "/_mock/keys", body=body)
         return found
 
-    def expire_key(self, key: str, at_ms: float) -> dict[str, Any]:
-        """Accept ``key`` until ``at_ms`` only (the credential-expiry story)."""
-        return self.add_key(key, at_ms)
+    def expire_key(self, key: str, at_ms: float, until_ms: float | None = None) -> dict[str, Any]:
+        """Accept ``key`` until ``at_ms`` only, or refuse it from ``at_ms`` until ``until_ms``
+        (the credential-expiry story, both instants on the mock clock)."""
+        return self.add_key(key, at_ms, until_ms)
 
     def restore_key(self, key: str) -> dict[str, Any]:
         """Accept ``key`` again, without expiry (after a revocation or an expiry)."""

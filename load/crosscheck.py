@@ -4,7 +4,9 @@ Each connector of the run is rebuilt (``load.connectors``: same seed, same event
 and run through the in-process Amplitude model on a ``ManualClock``, with the key expiring and
 coming back at the scenario's instants. The events it drops are what the live run must have
 lost. Real time adds jitter (at 7200x a millisecond of wall time is 7 s of mock time), so events
-produced within ``tolerance_s`` of an edge of the lost window are not held against the run.
+produced within ``tolerance_s`` of an edge of the lost window are not held against the run: at
+least half an hour of mock time, more when the run's own requests near the expiry or the restore
+reached the mock later than their connector meant (``edge_tolerance``; reported with the run).
 """
 
 from __future__ import annotations
@@ -56,3 +58,15 @@ def mismatch(
     }
     edge = sum(1 for t in differing.values() if min(abs(t - low), abs(t - high)) <= tolerance_s)
     return len(differing) - edge, edge
+
+
+def edge_tolerance(
+    lateness: list[tuple[float, float]], deadlines: list[float], floor_s: float, near_s: float
+) -> float:
+    """How far from an edge of the lost window a fate may go either way: ``floor_s``, or more
+    when requests meant within ``near_s`` before a deadline (the expiry, the restore) reached
+    the mock later: past the deadline, their answer was not the one the simulation got. (Past
+    a deadline lateness changes no answer: the backlog sent on a restore runs late by nature.)
+    ``lateness``: (instant meant, how far the mock clock was ahead), of every connector."""
+    near = [late for at, late in lateness if any(0 <= d - at <= near_s for d in deadlines)]
+    return max([floor_s, *near])

@@ -61,6 +61,14 @@ class PacedClock(ManualClock):
         super().__init__(sim_now)
         self._anchor_sim, self._anchor_wall, self._scale = sim_now, time.monotonic(), scale
         self._end = end  # the run's last instant: jumping there (to finish) needs no wait
+        self.lateness: list[tuple[float, float]] = []  # (our instant, target ahead by), observe
+
+    def observe(self) -> None:
+        """Note how far the target's clock has run ahead of the connector's instant. A busy
+        machine starves the user and answers take time, so a request the connector sent "at t"
+        reached the mock up to this much later: near a deadline (a key's expiry or its
+        restore) that decides an event's fate, which the judge must allow for."""
+        self.lateness.append((self.now(), self.target_now() - self.now()))
 
     def target_now(self) -> float:
         return self._anchor_sim + (time.monotonic() - self._anchor_wall) * self._scale
@@ -75,8 +83,10 @@ class PacedClock(ManualClock):
 class LocustSink:
     """The connector's ``Sink`` over Locust's HTTP client (stats, failures, timings)."""
 
-    def __init__(self, client: Any, path: str = "/2/httpapi") -> None:
-        self.client, self.path = client, path
+    def __init__(
+        self, client: Any, path: str = "/2/httpapi", clock: PacedClock | None = None
+    ) -> None:
+        self.client, self.path, self.clock = client, path, clock
 
     def send(self, api_key: str, events: list[dict[str, Any]]) -> SinkResponse:
         payload = orjson.dumps({"api_key": api_key, "events": events})
@@ -94,18 +104,22 @@ class LocustSink:
             else:
                 resp.failure(f"status {status} without Amplitude's JSON body")
                 body = body if isinstance(body, dict) else None
-            return SinkResponse(status, body)
+        if self.clock is not None:
+            self.clock.observe()  # at the answer: the request's whole trip counts
+        return SinkResponse(status, body)
 
 
 _local_index = itertools.count()
 LEDGER_MESSAGE = "currents_ledger"
 
 
-def ledger_summary(ledger: Ledger) -> dict[str, Any]:
+def ledger_summary(
+    ledger: Ledger, lateness: list[tuple[float, float]] | None = None
+) -> dict[str, Any]:
     """What one connector knows of its events: counts, the ids it dropped (with their
     production times, so the judge can compare them with the simulation's), the events it saw
-    throttled, and each delivered event's delay by device class (the truth when the target is
-    not our mock)."""
+    throttled, each delivered event's delay by device class (the truth when the target is not
+    our mock), and how late its requests reached the target (``PacedClock.observe``)."""
     states = [entry.state for entry in ledger]
     delays: dict[str, list[float]] = {}
     for entry in ledger:
@@ -119,6 +133,7 @@ def ledger_summary(ledger: Ledger) -> dict[str, Any]:
         "throttled": sum(r.n_events for r in ledger.requests if r.status == 429),
         "dropped": {e.event_id: e.produced_at for e in ledger if e.fate == DROPPED},
         "delays": delays,
+        "lateness": lateness or [],
     }
 
 
@@ -183,11 +198,11 @@ class ConnectorUser(FastHttpUser):
         end = start + params["production_s"] + params["drain_s"]
         now = mock_now(self.environment, cfg["host"]) if cfg["truth"] == "server" else time.time()
         clock = PacedClock(now, cfg["clock_scale"], end=end)
-        connector = build_connector(LocustSink(self.client), clock, cfg, index)
+        connector = build_connector(LocustSink(self.client, clock=clock), clock, cfg, index)
         try:
             connector.run(stream(cfg, index), until=end)
         finally:  # also when Locust's time bound stops the user mid-run
-            report_ledger(self.environment, ledger_summary(connector.ledger))
+            report_ledger(self.environment, ledger_summary(connector.ledger, clock.lateness))
         self._finish()
 
     def _finish(self) -> None:

@@ -170,10 +170,12 @@ def add_key() -> Response:
     key = bounds.read(body, "key")
     if key is None:
         raise AdminError(bounds.PARAMS["key"].describe("key"))
-    expires = bounds.read(body, "expires_at")
-    expires_s = None if expires is None else expires / 1000.0
+    expires, restores = bounds.read(body, "expires_at"), bounds.read(body, "restores_at")
     model = _model()
-    model.add_key(key, expires_s)
+    try:
+        model.add_key(key, _seconds(expires), _seconds(restores))
+    except ValueError as exc:  # a restore before the expiry
+        raise AdminError(str(exc)) from None
     return json_response(model.keys(), 201)
 
 
@@ -358,3 +360,7 @@ def device(device_id: str) -> Response:
         model.silence(api_key, device_id, silenced)
     state = {"api_key": api_key, "device_id": device_id}
     return json_response({**state, "silenced": model.is_silenced(api_key, device_id)})
+
+
+def _seconds(ms: float | None) -> float | None:
+    return None if ms is None else ms / 1000.0

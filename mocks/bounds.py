@@ -65,6 +65,7 @@ PARAMS: dict[str, Bound] = {
     "advance_s": Bound("number", 0, TEN_YEARS_S, "seconds"),
     "scale": Bound("number", 0, 1_000_000, "x real time"),
     "expires_at": Bound("number", 0, MAX_TIME_MS, "ms since the epoch"),
+    "restores_at": Bound("number", 0, MAX_TIME_MS, "ms since the epoch"),
     "key": KEY,
     # The dashboard's views (/_mock/journal, /_mock/limits).
     "from_ms": Bound("integer", 0, MAX_TIME_MS, "ms since the epoch"),

@@ -2,7 +2,8 @@
 
 Only the master (or the single local runner) acts. At test start it forgets the run's API key on
 the mock (that key only: other keys' data and the mock clock are left alone) and, for the
-credential story, revokes the key after ``revoke_after_s`` and restores it ``outage_s`` later.
+credential story, revokes the key once ``revoke_after_s`` have passed and the connector has
+delivered an event, and restores it ``outage_s`` later.
 When Locust quits it judges the run (``load.sut.judge``), writes the reports and sets the exit
 code: 1 when a threshold broke.
 """
@@ -21,6 +22,8 @@ from clients import MockAdmin
 from load.sut import reports
 from load.sut.judge import judge
 from load.users import LEDGER_MESSAGE, LEDGERS, collect_ledger, config
+
+FIRST_DELIVERY_WAIT_S = 60.0  # then the outage starts anyway (and the thresholds say why)
 
 
 def _is_judge(environment: Environment) -> bool:
@@ -41,9 +44,18 @@ def set_stage(environment: Environment, **_: Any) -> None:
     admin = MockAdmin(cfg["host_mock"])
     admin.reset(api_key=cfg["api_key"])
     if "outage_s" in params:
-        gevent.spawn_later(params["revoke_after_s"], admin.revoke_key, cfg["api_key"])
-        restore_at = params["revoke_after_s"] + params["outage_s"]
-        gevent.spawn_later(restore_at, admin.restore_key, cfg["api_key"])
+        gevent.spawn(_outage, admin, cfg["api_key"], params["revoke_after_s"], params["outage_s"])
+
+
+def _outage(admin: MockAdmin, key: str, after_s: float, outage_s: float) -> None:
+    """Revoke ``key`` once ``after_s`` have passed *and* the connector has delivered an event
+    (on a busy machine its first delivery can come late, and an outage over before the
+    connector met it would test nothing), then restore it ``outage_s`` later."""
+    gevent.sleep(after_s)
+    admin.wait(1, timeout_s=FIRST_DELIVERY_WAIT_S, api_key=key)
+    admin.revoke_key(key)
+    gevent.sleep(outage_s)
+    admin.restore_key(key)
 
 
 def apply_verdict(environment: Environment, **_: Any) -> None:

@@ -20,8 +20,9 @@ Public API (all methods are thread-safe):
   are injected faults for the caller to carry out.
 - ``identify(kind, form, *, size_bytes) -> UploadResult`` (``kind`` ``"identify"`` or
   ``"groupidentify"``; ``form`` the decoded form fields).
-- keys: ``add_key(key, expires_at=None)`` (seconds on the model clock), ``revoke_key(key)``,
-  ``key_valid(key)``, ``keys()``, ``sandbox`` (True when built without keys: every key valid).
+- keys: ``add_key(key, expires_at=None, restores_at=None)`` (seconds on the model clock),
+  ``revoke_key(key)``, ``key_valid(key)``, ``keys()``, ``sandbox`` (True when built without
+  keys: every key valid).
 - faults: ``add_fault(Fault(status=503, count=2))``, ``Fault(probability=0.1, status=500)``,
   ``Fault(latency_ms=..)``, ``Fault(drop=True)``, ``Fault(status=200, body="no_code", after=True)``;
   ``clear_faults()``.

@@ -109,30 +109,44 @@ class AmplitudeModel:
         self.sandbox = not keys
         self._keys: dict[str, float | None] = dict.fromkeys(keys or ())
         self._revoked: set[str] = set()
+        self._restores: dict[str, float] = {}  # key -> when an expired key is accepted again
         self.backends: dict[str, Backend] = {}
         self.journal = Journal(self.limits.max_journal, self.limits.max_request_log)
         self.faults = Faults(derive(seed, "faults"))
         self.resets: list[tuple[int, int, str | None]] = []  # see take_resets
 
     # -- keys -------------------------------------------------------------------------------
-    def add_key(self, key: str, expires_at: float | None = None) -> None:
-        """Accept ``key`` (until ``expires_at``, seconds on the model clock, when given)."""
+    def add_key(
+        self, key: str, expires_at: float | None = None, restores_at: float | None = None
+    ) -> None:
+        """Accept ``key`` (until ``expires_at``, seconds on the model clock, when given; and
+        again from ``restores_at``: an outage scheduled on the model clock, exact however late
+        the caller runs, which a restore sent from the wall clock is not)."""
+        if restores_at is not None and (expires_at is None or restores_at <= expires_at):
+            raise ValueError("restores_at must come after expires_at")
         with self.lock:
             self._revoked.discard(key)
             self._keys[key] = expires_at
+            self._restores.pop(key, None)
+            if restores_at is not None:
+                self._restores[key] = restores_at
 
     def revoke_key(self, key: str) -> None:
         """Refuse ``key`` from now on (also in sandbox mode)."""
         with self.lock:
             self._keys.pop(key, None)
+            self._restores.pop(key, None)
             self._revoked.add(key)
 
     def key_valid(self, key: str) -> bool:
         if key in self._revoked:
             return False
         if key in self._keys:
-            expires_at = self._keys[key]
-            return expires_at is None or self.clock.now() < expires_at
+            expires_at, now = self._keys[key], self.clock.now()
+            if expires_at is None or now < expires_at:
+                return True
+            restores_at = self._restores.get(key)
+            return restores_at is not None and now >= restores_at
         return self.sandbox
 
     def keys(self) -> dict[str, Any]:
@@ -140,7 +154,7 @@ class AmplitudeModel:
             return {
                 "sandbox": self.sandbox,
                 "keys": [
-                    {"key": k, "expires_at": None if t is None else int(t * 1000)}
+                    {"key": k, "expires_at": _ms(t), "restores_at": _ms(self._restores.get(k))}
                     for k, t in self._keys.items()
                 ],
                 "revoked": sorted(self._revoked),
@@ -480,6 +494,7 @@ class AmplitudeModel:
             now, window = self.clock.now(), self.limits.window_s
             return {
                 "keys": dict(self._keys),
+                "restores": dict(self._restores),
                 "revoked": sorted(self._revoked),
                 "faults": [rule.to_dict() for rule in self.faults.rules],
                 "throttled_at": {
@@ -500,6 +515,7 @@ class AmplitudeModel:
         """Restore what ``export_state`` gave (after ``replay`` of the journal)."""
         with self.lock:
             self._keys = dict(state["keys"])
+            self._restores = dict(state.get("restores", {}))  # absent from older data dirs
             self._revoked = set(state["revoked"])
             self.faults.clear()
             for spec in state["faults"]:
@@ -755,3 +771,8 @@ def _identifications(kind: str, raw: str | None) -> list[dict[str, Any]] | None:
             }
         )
     return events
+
+
+def _ms(seconds: float | None) -> int | None:
+    """Seconds on the model clock as the admin API's integer milliseconds."""
+    return None if seconds is None else int(seconds * 1000)

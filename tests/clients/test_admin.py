@@ -124,12 +124,28 @@ def test_keys_expire_revoke_and_restore(admin):
     key = admin.api_key
     admin.set_clock(1_000_000, scale=0)
     admin.expire_key(key, 2_000_000)
-    assert {"key": key, "expires_at": 2_000_000} in admin.keys()["keys"]
+    assert {"key": key, "expires_at": 2_000_000, "restores_at": None} in admin.keys()["keys"]
     assert key in admin.revoke_key(key)["revoked"]
     assert send(admin, 1) == 400  # Invalid API key
     listed = admin.restore_key(key)
-    assert key not in listed["revoked"] and {"key": key, "expires_at": None} in listed["keys"]
+    assert key not in listed["revoked"]
+    assert {"key": key, "expires_at": None, "restores_at": None} in listed["keys"]
     assert send(admin, 1) == 200
+
+
+def test_an_outage_on_the_mock_clock_refuses_the_key_between_expiry_and_restore(admin):
+    key = admin.api_key
+    admin.set_clock(1_000_000, scale=0)
+    admin.expire_key(key, 900_000, until_ms=1_600_000)
+    assert {"key": key, "expires_at": 900_000, "restores_at": 1_600_000} in admin.keys()["keys"]
+    assert send(admin, 1) == 400  # Invalid API key
+    admin.advance(600)  # the mock clock reaches the restore: no call needed then
+    assert send(admin, 1) == 200
+
+
+def test_a_restore_not_after_the_expiry_is_a_400_naming_both(admin):
+    with pytest.raises(MockAdminError, match="restores_at must come after expires_at"):
+        admin.expire_key(admin.api_key, 2_000_000, until_ms=2_000_000)
 
 
 def test_faults_apply_to_the_clients_key_and_clear(admin):

@@ -102,7 +102,8 @@ def test_keys_add_expire_revoke(client):
     assert _send(client, [event(0)], key="soon-gone").status_code == 200
     client.post("/_mock/clock", json={"advance_s": 60})
     assert _send(client, [event(1)], key="soon-gone").status_code == 400
-    assert client.get("/_mock/keys").json["keys"] == [{"key": "soon-gone", "expires_at": expires}]
+    listed = client.get("/_mock/keys").json["keys"]
+    assert listed == [{"key": "soon-gone", "expires_at": expires, "restores_at": None}]
     assert client.post("/_mock/keys", json={"key": ""}).status_code == 400
 
 

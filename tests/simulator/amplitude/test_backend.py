@@ -127,6 +127,23 @@ def test_sandbox_accepts_any_key_but_not_revoked_or_expired_ones(model, clock):
     assert upload(model, [make_event(4)], key="anything-goes").status == 200
 
 
+def test_an_expired_key_is_accepted_again_from_its_restore_instant(model, clock):
+    start = clock.now()
+    model.add_key("outage", expires_at=start + 10, restores_at=start + 70)
+    statuses = []
+    for offset in (0, 10, 69, 70):
+        clock.set(start + offset)
+        statuses.append(upload(model, [make_event(offset)], key="outage").status)
+    assert statuses == [200, 400, 400, 200]
+
+
+def test_a_restore_must_come_after_the_expiry(model, clock):
+    with pytest.raises(ValueError, match="restores_at must come after expires_at"):
+        model.add_key("k", expires_at=clock.now(), restores_at=clock.now())
+    with pytest.raises(ValueError, match="restores_at must come after expires_at"):
+        model.add_key("k", restores_at=clock.now())
+
+
 def test_more_than_2000_events_is_413_and_2000_is_not(model):
     too_many = [make_event(i, device_id=f"device-{i:05d}") for i in range(2001)]
     result = upload(model, too_many)
