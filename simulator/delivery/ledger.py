@@ -7,8 +7,8 @@ credential horizon, the retry horizon, over the size cap), and no fate means it 
 when the run ended (``undelivered``). The rows are what a harness joins with Amplitude's journal
 (``find(event_id)``, ``attempts_of(entry)``: the first attempt is "Braze sent it").
 
-Long runs that only need the figures pass ``keep_events=False``: rows are then not retained once
-their events leave the queues (the counters below are kept either way).
+Long runs that only need the figures pass ``keep_events=False``: rows are then not stored (each
+event's ``Entry`` lives as long as its event is held), only the counters below.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class DeliveryLedger(Ledger):
     """Events and requests of one Braze delivery run, and their summary figures."""
 
     def __init__(self, *, keep_events: bool = True) -> None:
-        super().__init__()
+        super().__init__(keep_rows=keep_events)
         self.keep_events = keep_events
         self.produced = 0
         self.sent = 0  # events carried by at least one request
@@ -39,9 +39,7 @@ class DeliveryLedger(Ledger):
         self, event_id: str, produced_at: float, device_id: str | None, device_class: str
     ) -> Entry:
         self.produced += 1
-        if self.keep_events:
-            return super().produce(event_id, produced_at, device_id, device_class)
-        return Entry(self.produced - 1, event_id, produced_at, device_id, device_class)
+        return super().produce(event_id, produced_at, device_id, device_class)
 
     def attempt(self, entries: list[Entry], at: float, status: int, reaction: str) -> int:
         self.sent += sum(1 for entry in entries if not entry.attempts)

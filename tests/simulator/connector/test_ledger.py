@@ -15,7 +15,7 @@ def test_a_row_records_attempts_and_one_fate():
     assert [(r.at, r.status) for r in ledger.attempts_of(a)] == [(20.0, 503), (50.0, 200)]
     assert (a.state, a.fate_at, a.delay_s) == (DELIVERED, 50.0, 40.0)
     assert (b.state, b.attempts) == (SKIPPED, [])
-    assert ledger.find("ev-2") is b and ledger.find("nope") is None
+    assert ledger.find("ev-2") == b and ledger.find("nope") is None
     with pytest.raises(ValueError, match="already delivered"):
         ledger.drop(a, 60.0, "late")
 
