@@ -21,7 +21,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, partial
-from itertools import chain, product, repeat
+from itertools import chain, compress, product, repeat
 from operator import is_not
 from typing import Any, cast
 
@@ -304,6 +304,25 @@ def _flat(column: list[Any]) -> bool:
     return dict not in kinds and list not in kinds
 
 
+_CONTAINERS = frozenset((dict, list))
+
+
+def _shallow(column: list[Any], limit: int) -> bool:
+    """No property object of the column nests containers deeper than ``limit`` (generated
+    events carry lists and objects in their properties: without this every request with one
+    would step aside to the per-event check). Walks the whole column a depth at a time, each
+    level filtered in C; ``too_deep`` is the same rule for one object."""
+    level, depth = list(filter(None, column)), 1
+    while True:
+        children = list(chain.from_iterable(v.values() if type(v) is dict else v for v in level))
+        level = list(compress(children, map(_CONTAINERS.__contains__, map(type, children))))
+        if not level:
+            return True
+        depth += 1
+        if depth > limit:
+            return False
+
+
 def all_valid_ids(events: list[Any], min_len: int, limits: Limits) -> IdColumns | None:
     """The device and user ids of the events when all are certainly valid, else None."""
     if set(map(type, events)) != {dict}:
@@ -333,6 +352,6 @@ def all_valid_ids(events: list[Any], min_len: int, limits: Limits) -> IdColumns 
         column = _column(events, name)
         if not set(map(type, column)) <= _ALLOWED[name]:
             return None
-        if name in _NESTED and not _flat(column):
+        if name in _NESTED and not _flat(column) and not _shallow(column, limits.max_nesting_depth):
             return None
     return devices, users

@@ -69,7 +69,18 @@ _events = st.fixed_dictionaries(
         "device_id": _ids,
         "time": st.one_of(st.integers(), st.booleans(), st.text(max_size=3)),
         "event_properties": st.one_of(
-            st.none(), st.dictionaries(st.text(max_size=3), st.integers() | st.lists(st.none()))
+            st.none(),
+            st.dictionaries(
+                st.text(max_size=3),
+                st.recursive(
+                    st.integers() | st.none(),
+                    lambda inner: (
+                        st.lists(inner, max_size=2)
+                        | st.dictionaries(st.text(max_size=2), inner, max_size=2)
+                    ),
+                    max_leaves=12,
+                ),
+            ),
         ),
     },
 )
@@ -88,5 +99,13 @@ def test_fast_path_gives_the_per_event_answer(events, min_len):
 @given(st.lists(_events, min_size=1, max_size=8))
 def test_fast_path_without_spellings_gives_the_per_event_answer(events):
     limits = Limits(blocked_ids=frozenset({"x" * 20, "user-000001"}))
+    problems, ids = check_events(events, 5, limits)
+    assert (problems.body_fields(), ids) == _per_event(events, 5, limits)
+
+
+@settings(deadline=None)
+@given(st.lists(_events, min_size=1, max_size=8))
+def test_fast_path_with_a_shallow_nesting_limit_gives_the_per_event_answer(events):
+    limits = Limits(max_nesting_depth=3)
     problems, ids = check_events(events, 5, limits)
     assert (problems.body_fields(), ids) == _per_event(events, 5, limits)
