@@ -215,10 +215,11 @@ class Connector:
         if isinstance(result, Skipped):
             self.ledger.skip(entry, f"{result.code}: {result.reason}")
             return
-        key = _partition_key(result.event)
-        if key in self.partitions:  # its device is paused: wait behind its held events
-            self.partitions[key].append((entry, result.event))
-            return
+        if self.partitions:  # some device is paused: is it this event's?
+            part = self.partitions.get(_partition_key(result.event))
+            if part is not None:  # wait behind its held events
+                part.append((entry, result.event))
+                return
         self._enqueue(self.batcher.add((entry, result.event), now))
 
     def _enqueue(self, batch: Batch | None) -> None:
