@@ -45,9 +45,9 @@ test: lint test-only ## install, lint, then run every test (what CI runs)
 
 node: node_modules/.installed ## install the official Node and browser SDKs and playwright-core (npm ci)
 
-test-only: install node browser ## run the test suite without lint (load smoke runs last, on its own)
+test-only: install node browser ## run the test suite without lint (load smoke runs last, a file per worker)
 	$(BIN)/pytest -n 2 -p no:cacheprovider -m "not load and not fuzz"
-	$(BIN)/pytest -p no:cacheprovider -m load
+	$(BIN)/pytest -n 3 --dist loadfile -p no:cacheprovider -m load
 
 fuzz: install ## schemathesis (checks all, seed 0) against a served mock; fails on failures not in its baseline
 	$(BIN)/pytest -p no:cacheprovider -m fuzz
