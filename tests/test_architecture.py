@@ -185,7 +185,6 @@ SPECIFIED_ELSEWHERE = {
     "simulator/braze/validation.py": "simulator/braze/test_cohort_import.py",
     "simulator/cohorts/inprocess.py": "simulator/cohorts/test_sync.py",
     "simulator/cohorts/scenario.py": "cli/test_cohort_sync.py",
-    "simulator/cohorts/schedule.py": "simulator/cohorts/test_sync.py",
     "simulator/conformance/render.py": "cli/test_conformance.py",
     "simulator/conformance/report.py": "simulator/conformance/test_content.py",
     "simulator/conformance/rules.py": "simulator/conformance/test_content.py",
@@ -203,7 +202,6 @@ SPECIFIED_ELSEWHERE = {
     "simulator/generator/makers.py": "simulator/generator/test_provider.py",
     "simulator/generator/mixes.py": "simulator/generator/test_stream.py",
     "simulator/generator/plans.py": "simulator/generator/test_lines.py",
-    "simulator/generator/records.py": "simulator/generator/test_provider.py",
     "simulator/relay/tally.py": "simulator/relay/test_engine.py",
     "simulator/rng.py": "simulator/generator/test_provider.py",
     "simulator/validate.py": "cli/test_validate.py",
@@ -222,11 +220,9 @@ SPECIFIED_ELSEWHERE = {
     "mocks/persistence.py": "sandbox/test_persistence.py",
     "mocks/stream.py": "sandbox/test_stream.py",
     "cli/cohort_sync_driver.py": "cli/test_cohort_sync.py",
-    "cli/inputs.py": "cli/test_transform.py",
     "cli/relay.py": "relay/test_relay_process.py",
     "cli/send_sources.py": "cli/test_send.py",
     "load/connectors.py": "load/test_smoke.py",
-    "load/crosscheck.py": "load/test_truth.py",
     "load/hooks.py": "load/test_smoke.py",
     "load/runner.py": "load/test_smoke.py",
     "load/scenario_table.py": "load/test_smoke.py",
@@ -247,7 +243,6 @@ SPECIFIED_ELSEWHERE = {
     "senders/driver.py": "cli/test_send.py",
     "senders/storage.py": "cli/test_send_storage.py",
     "clients/cohorts.py": "cli/test_cohort_sync.py",
-    "clients/transport.py": "clients/test_admin.py",
 }
 TESTS = REPO / "tests"
 

@@ -8,14 +8,9 @@ import pytest
 
 from simulator.braze import MAX_IDS
 from simulator.clock import ManualClock
-from simulator.cohorts import CohortSync, Outcome, schedule
+from simulator.cohorts import CohortSync, Outcome
 from simulator.cohorts.inprocess import BrazeTarget
 from tests.simulator.cohorts.world import World
-
-
-@pytest.fixture
-def world(clock: ManualClock) -> World:
-    return World.build(clock)
 
 
 def test_first_run_names_the_cohort_and_sends_the_initial_population(world: World) -> None:
@@ -124,28 +119,6 @@ def test_amplitude_failure_is_a_failed_run(world: World) -> None:
     assert not run.ok and run.reason.startswith("amplitude:")
 
 
-@pytest.mark.parametrize(
-    ("cadence", "runs"), [("one-time", 1), ("hourly", 25), ("daily", 2), ("real-time", 1441)]
-)
-def test_schedules_run_at_their_cadence(world: World, cadence: str, runs: int) -> None:
-    sync = world.sync(cadence)
-    world.clock.advance(86_400)
-    assert len(sync.step()) == runs
-
-
-def test_a_failed_one_time_sync_is_retried_hourly_until_it_succeeds(world: World) -> None:
-    world.change(world.persons[:3], "ADD")
-    sync = world.sync("one-time")
-    world.workspace.locked = True
-    world.clock.advance(2 * 3600)
-    assert [r.ok for r in sync.step()] == [False, False, False]
-    world.workspace.locked = False
-    world.clock.advance(3600)
-    assert [r.ok for r in sync.step()] == [True]
-    world.clock.advance(10 * 3600)
-    assert sync.step() == []
-
-
 def test_renaming_a_cohort_sends_a_name_call_only(world: World) -> None:
     sync = world.sync("hourly")
     sync.step()
@@ -154,11 +127,6 @@ def test_renaming_a_cohort_sends_a_name_call_only(world: World) -> None:
     [run] = sync.step()
     assert (run.requests, run.data_points) == (1, 0)
     assert world.workspace.cohorts[world.cohort_id].name == "Big buyers"
-
-
-def test_unknown_schedule_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown schedule"):
-        schedule("weekly")
 
 
 def test_report_totals(world: World) -> None:
