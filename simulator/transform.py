@@ -26,7 +26,7 @@ from simulator.currents.catalogue import (
     PURCHASE,
     Profile,
 )
-from simulator.currents.shapes import http_to_flat
+from simulator.currents.shapes import http_to_flat_decoded
 from simulator.transform_rules import (
     EXPANDED_PREFIX,
     MALFORMED,
@@ -179,7 +179,7 @@ def _compile(plan: Plan, source_type: str) -> Builder:
 def transform(record: dict[str, Any], profile: Profile = "page") -> Result:
     """Transform one Currents event, flat or http (auto-detected)."""
     if "user" in record and type(record["user"]) is dict and type(record.get("properties")) is dict:
-        record = http_to_flat(record)
+        record = http_to_flat_decoded(record)
     event_type = record.get("event_type")
     if type(event_type) is not str:
         return skipped(MALFORMED, "record has no event_type string", record)
