@@ -81,9 +81,9 @@ def _round_trips(value: Any, depth: int) -> bool:
     """Whether ``orjson.loads(json.dumps(value))`` equals ``value``, type for type."""
     kind = type(value)
     if kind is str:
-        return value.isascii() or _utf8(value)
+        return bool(value.isascii()) or _utf8(value)
     if kind is int:
-        return _INT_MIN <= value <= _INT_MAX
+        return bool(_INT_MIN <= value <= _INT_MAX)
     if kind is bool or value is None:
         return True
     if kind is float:
