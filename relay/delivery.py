@@ -1,15 +1,18 @@
 """The delivery thread: drives the core's ``RelayEngine`` on the wall clock.
 
-Receiving threads ``submit`` each stored row; this one thread owns the engine: it takes what was
-submitted, steps the engine (one Amplitude request per step, so each is stamped with the time it
-went out), forgets the rows the engine says are settled, and otherwise sleeps until the engine's
-next due instant or the next submission. ``stats`` is a snapshot refreshed after every step, so
-``GET /stats`` never waits behind a request in flight.
+Receiving threads ``submit`` each stored row, transformed there (``RelayEngine.prepare``: they
+transform while this thread waits on Amplitude, so per event it only batches and settles). This
+one thread owns the engine: it takes what was submitted, steps the engine (one Amplitude request
+per step, so each is stamped with the time it went out), forgets the rows the engine says are
+settled, and otherwise sleeps until the engine's next due instant or the next submission.
+``stats`` is a snapshot refreshed after every step, so ``GET /stats`` never waits behind a
+request in flight.
 
 Memory is bounded whatever the backlog (a 48-hour credential outage, Braze posting faster than
 Amplitude takes): the engine is fed only while it holds fewer than ``max_in_memory`` events, and
-a submitted row keeps its parsed events only while fewer than that many wait; any other row
-waits as its id alone and is read back from the outbox when there is room.
+a submitted row keeps its parsed and transformed events only while fewer than that many wait; any
+other row waits as its id alone and is read back from the outbox (and transformed here) when there
+is room.
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ from typing import Any
 from relay.outbox import Outbox
 from simulator.clock import Clock
 from simulator.relay import RelayEngine, parse_events
+from simulator.transform import Result
 
 IDLE_WAKE_S = 1.0  # an idle thread still wakes now and then to check for a stop
 MAX_IN_MEMORY = 20_000  # events held parsed: in the engine, and again waiting in the intake
 
-Waiting = tuple[int, int, list[dict[str, Any]] | None]  # row, events in it, the events (or None)
+Events = list[dict[str, Any]]
+# row, events in it, the events and their transformer results (or None: read back when taken)
+Waiting = tuple[int, int, Events | None, list[Result] | None]
 
 
 class Delivery:
@@ -54,14 +60,19 @@ class Delivery:
         self._thread.start()
         return self
 
-    def submit(self, row: int, count: int, events: list[dict[str, Any]] | None = None) -> None:
-        """Row ``row`` (``count`` events) is stored; ``events`` saves reading it back."""
+    def submit(self, row: int, count: int, events: Events | None = None) -> None:
+        """Row ``row`` (``count`` events) is stored; ``events`` saves reading it back. Called
+        by receiving threads: the transform happens here, outside the lock, when there is room
+        to keep the events in memory (checked again under the lock)."""
+        results = None
+        if events is not None and self._parsed + count <= self.max_in_memory:
+            results = self.engine.prepare(events)
         with self._wake:
-            if events is not None and self._parsed + count <= self.max_in_memory:
+            if results is not None and self._parsed + count <= self.max_in_memory:
                 self._parsed += count
             else:
-                events = None
-            self._intake.append((row, count, events))
+                events = results = None
+            self._intake.append((row, count, events, results))
             self._waiting += count
             self._wake.notify()
 
@@ -85,11 +96,11 @@ class Delivery:
             if taken is None:
                 return
             now = self.clock.now()
-            for row, _, events in taken:
+            for row, _, events, results in taken:
                 if events is None:
                     parsed = parse_events(self.outbox.body(row))
                     events = parsed if isinstance(parsed, list) else []  # stored bodies are valid
-                self.engine.accept(row, events, now)
+                self.engine.accept(row, events, now, results)
             self.engine.step(self.clock.now())
             self.outbox.forget(self.engine.finished_rows())
             self._snapshot = self.engine.stats()
@@ -108,8 +119,9 @@ class Delivery:
             room = self.max_in_memory - self.engine.tally.in_flight()
             taken: list[Waiting] = []
             while self._intake and room > 0:
-                row, count, events = self._intake.popleft()
-                taken.append((row, count, events))
+                waiting = self._intake.popleft()
+                _, count, events, _ = waiting
+                taken.append(waiting)
                 room -= count
                 self._waiting -= count
                 self._parsed -= count if events is not None else 0

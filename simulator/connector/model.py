@@ -199,9 +199,12 @@ class Connector:
             return float(t)
         return now
 
-    def offer(self, record: dict[str, Any], now: float) -> None:
-        """Produce one Currents event at ``now``: transform it, then batch it (or skip it)."""
-        result = self.config.transformer(record, self.config.profile)
+    def offer(self, record: dict[str, Any], now: float, result: Result | None = None) -> None:
+        """Produce one Currents event at ``now``: transform it, then batch it (or skip it).
+        ``result``: the transformer's result for ``record`` when the caller already has it (the
+        relay transforms in its receiving threads, beside the thread that sends)."""
+        if result is None:
+            result = self.config.transformer(record, self.config.profile)
         event_id = record.get("id")
         if not isinstance(event_id, str):
             event_id = f"#{len(self.ledger)}"

@@ -71,12 +71,32 @@ class RelayEngine:
             self.clock.set(wall)
         return self.clock.now()
 
-    def accept(self, row: int, events: list[dict[str, Any]], wall: float) -> None:
-        """Produce the events of stored row ``row`` (transformed, batched or skipped)."""
+    def prepare(self, events: list[dict[str, Any]]) -> list[Result]:
+        """The transformer's results for ``events``, for ``accept``. Safe from any thread (it
+        only reads the configuration; the transformer must be a pure function, as the reference
+        is), so a relay's receiving threads can transform while its sending thread waits on
+        Amplitude."""
+        transformer, profile = self.connector.config.transformer, self.connector.config.profile
+        return [transformer(event, profile) for event in events]
+
+    def accept(
+        self,
+        row: int,
+        events: list[dict[str, Any]],
+        wall: float,
+        results: list[Result] | None = None,
+    ) -> None:
+        """Produce the events of stored row ``row`` (transformed, batched or skipped);
+        ``results``: ``prepare(events)``, when it was done already."""
         now = self._now(wall)
         self.tally.open_row(row)
-        for event in events:
-            self.connector.offer(event, now)
+        offer = self.connector.offer
+        if results is None:
+            for event in events:
+                offer(event, now)
+        else:
+            for event, result in zip(events, results, strict=True):
+                offer(event, now, result)
         self.tally.close_row()
         self.accepted += len(events)
         self.rows += 1

@@ -171,3 +171,40 @@ def test_a_transformer_that_raises_skips_the_event_and_the_relay_goes_on():
     assert sink.sent == [2]
     assert relay.finished_rows() == [3]
     assert relay.stats()["skipped_by_reason"] == {"transformer_error": 1}
+
+
+class Recording:
+    """Answers 200 and remembers every request's events."""
+
+    def __init__(self):
+        self.requests = []
+
+    def send(self, api_key, events):
+        self.requests.append(events)
+        return status(200)
+
+
+def test_results_prepared_beforehand_are_sent_as_if_the_engine_had_transformed():
+    mixed = [envelope(i) for i in range(150)]
+    mixed[3] = envelope(3, event_type="users.messages.pigeon.Send")  # unknown: skipped
+    mixed[4]["properties"]["custom_properties"] = {"nan": float("nan")}  # malformed: skipped
+    runs = []
+    for prepared in (False, True):
+        sink = Recording()
+        relay = engine(sink, batch_size=50)
+        relay.accept(1, mixed, T0, relay.prepare(mixed) if prepared else None)
+        while relay.due() <= T0 + 1:
+            relay.step(T0 + 1)
+        runs.append((sink.requests, relay.stats(), relay.finished_rows()))
+    assert runs[0] == runs[1]
+    assert runs[0][1]["skipped_by_reason"] == {"unknown_type": 1, "malformed": 1}
+
+
+def test_prepare_turns_a_raising_transformer_into_a_skip_too():
+    def fragile(record, profile):
+        raise ValueError("boom")
+
+    relay = engine(Sink(), transformer=fragile)
+    [result] = relay.prepare([envelope(0)])
+    relay.accept(1, [envelope(0)], T0, [result])
+    assert relay.stats()["skipped_by_reason"] == {"transformer_error": 1}
