@@ -4,15 +4,13 @@ on one connection, and what it refuses up front."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 
 from clients.keepalive import BadTarget, KeptAliveConnection, NoAnswer, Reply, json_object
+from tests.http_server import threaded_server
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -45,19 +43,8 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-@contextmanager
-def serve(framing: str = "length") -> Iterator[Any]:
-    server: Any = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.seen, server.framing, server.connections = [], framing, 0
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def serve(framing: str = "length") -> Any:
+    return threaded_server(Handler, seen=[], framing=framing, connections=0)
 
 
 def test_a_post_carries_path_host_length_headers_and_body() -> None:

@@ -4,9 +4,8 @@ and that a failure to get an answer is status 0 (retried by the table), never an
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import orjson
@@ -15,6 +14,7 @@ import pytest
 from relay.amplitude import AmplitudeSink
 from simulator.clock import ManualClock
 from simulator.connector.sink import NO_RESPONSE
+from tests.http_server import threaded_server
 
 
 class Recorder(BaseHTTPRequestHandler):
@@ -43,16 +43,8 @@ class Recorder(BaseHTTPRequestHandler):
 
 @pytest.fixture(params=["", "close", "silently"], ids=["keep-alive", "close", "silently"])
 def amplitude(request: pytest.FixtureRequest) -> Iterator[Any]:
-    server: Any = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    server.seen, server.close_each, server.daemon_threads = [], request.param, True
-    thread = threading.Thread(target=server.serve_forever)
-    thread.start()
-    try:
+    with threaded_server(Recorder, seen=[], close_each=request.param) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def test_each_batch_is_posted_to_httpapi_and_the_answer_parsed(amplitude: Any) -> None:
