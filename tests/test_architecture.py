@@ -193,7 +193,6 @@ SPECIFIED_ELSEWHERE = {
     "simulator/connector/sink.py": "simulator/connector/test_model.py",
     "simulator/currents/fields.py": "simulator/currents/test_catalogue.py",
     "simulator/currents/schemagen.py": "schemas/test_schemas.py",
-    "simulator/currents/shapes.py": "simulator/test_transform.py",
     "simulator/delivery/ledger.py": "simulator/delivery/test_http.py",
     "simulator/delivery/replay.py": "simulator/delivery/test_storage.py",
     "simulator/generator/campaigns.py": "simulator/generator/test_lines.py",
