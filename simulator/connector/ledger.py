@@ -193,9 +193,11 @@ class Ledger:
             ids.buffer += event_id.encode()
             ids.ends.append(len(ids.buffer))
             c.produced_at.append(produced_at)
-            for column, value in ((c.device_id, device_id), (c.device_class, device_class)):
-                code = column.codes_of.get(value)
-                column.codes.append(column.code(value) if code is None else code)
+            devices, classes = c.device_id, c.device_class
+            code = devices.codes_of.get(device_id)
+            devices.codes.append(devices.code(device_id) if code is None else code)
+            code = classes.codes_of.get(device_class)
+            classes.codes.append(classes.code(device_class) if code is None else code)
             c.fate.append(0)
             c.fate_at.append(math.nan)
             c.reason.codes.append(0)

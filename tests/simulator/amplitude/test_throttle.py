@@ -241,3 +241,31 @@ def test_state_field_positions_name_what_a_fresh_state_holds():
     assert state[throttle.HISTORY] == (1_000, 3) and state[throttle.OLDER] == ()
     assert state[throttle.HOUR] == 10
     assert state[throttle.FAST_UNTIL] == 1_000 + Limits().window_s
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0, 0.4, 1, 4, 5, 6, 30, 59, 60, 61, 300, 600, 1200]),
+            st.lists(st.sampled_from(["d-1", "d-2", "d-3"]), max_size=4),
+        ),
+        max_size=40,
+    )
+)
+def test_the_inlined_counts_give_the_states_of_the_general_one(steps):
+    """``decide``'s inlined cases (unknown id, before fast_until, quiet within the hour) build
+    exactly the state ``IdWindows.counted`` builds, fast_until included."""
+    windows, now = throttle.Windows.create(SMALL), 1_700_000_000.0
+    for advance, devices in steps:
+        now += advance
+        table, buckets = windows.devices, windows.devices.buckets(now)
+        _, pending = throttle.decide(
+            windows, (devices, [None] * len(devices)), now, "httpapi", SMALL
+        )
+        general = {
+            key: table.counted(table.ids.get(key), devices.count(key), *buckets)
+            for key in set(devices)
+        }
+        assert pending[0] == general
+        _accept(windows, [(d, None) for d in devices], now)
