@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from cli.main import main
@@ -22,3 +25,9 @@ def assert_one_line_error(code: int, err: str, expected: str = "") -> None:
     assert code == 2
     assert err.startswith("currents-sim: ") and err.count("\n") == 1, err
     assert "Traceback" not in err and expected in err, err
+
+
+def send(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """``currents-sim send ARGS`` in a process of its own (``stdin`` piped in)."""
+    command = [sys.executable, "-m", "cli.main", "send", *args]
+    return subprocess.run(command, input=stdin, capture_output=True, timeout=120, check=False)

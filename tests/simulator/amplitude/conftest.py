@@ -1,4 +1,5 @@
-"""Fixtures for the Amplitude model: a model on a manual clock, and an event factory."""
+"""Fixtures for the Amplitude model: a model on a manual clock, an event factory, and its cohort
+API with the helpers the cohort and profile tests share."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 import pytest
 
 from simulator.amplitude import AmplitudeModel
+from simulator.amplitude.cohort_api import CohortApi
 from simulator.clock import ManualClock
 
 Event = dict[str, Any]
@@ -37,3 +39,49 @@ def ev() -> Callable[..., Event]:
 def upload(model: AmplitudeModel, events: list[Any], key: str = "key-0001", **kw: Any) -> Any:
     payload = {"api_key": key, "events": events, **kw}
     return model.upload("httpapi", payload, size_bytes=100)
+
+
+KEY = "key-0001"
+
+
+@pytest.fixture
+def api(model: AmplitudeModel) -> CohortApi:
+    return CohortApi(model, {KEY: "secret-0001"})
+
+
+def seen(model: AmplitudeModel, *user_ids: str, event_type: str = "Played", at_ms: int) -> None:
+    events = [
+        make_event(
+            hash((u, event_type, at_ms)) % 10**6,
+            user_id=u,
+            device_id=f"dev-{u}",
+            event_type=event_type,
+            time=at_ms,
+        )
+        for u in user_ids
+    ]
+    assert upload(model, events).status == 200
+
+
+def identify_user_a(model: AmplitudeModel, **properties: Any) -> Any:
+    """``$identify`` of user ``user-a`` on device ``dev-a``, setting ``properties``."""
+    ident = make_event(
+        1,
+        event_type="$identify",
+        user_id="user-a",
+        device_id="dev-a",
+        user_properties={"$set": properties},
+    )
+    return upload(model, [ident])
+
+
+def upload_body(ids: list[Any], **over: Any) -> dict[str, Any]:
+    body = {
+        "name": "Buyers",
+        "app_id": 1,
+        "id_type": "BY_USER_ID",
+        "ids": ids,
+        "owner": "qa@example.com",
+        "published": True,
+    }
+    return {**body, **over}

@@ -1,63 +1,24 @@
-"""Amplitude cohorts in the model: upload, membership, rules on the clock, downloads, profiles."""
+"""Amplitude cohorts in the model: upload, membership, rules on the clock, downloads."""
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 import pytest
 
 from simulator.amplitude import AmplitudeModel
 from simulator.amplitude.cohort_api import CohortApi
-from simulator.amplitude.profiles import user_profile
 from simulator.clock import ManualClock
-from tests.simulator.amplitude.conftest import make_event, upload
+from tests.simulator.amplitude.conftest import (
+    KEY,
+    identify_user_a,
+    make_event,
+    seen,
+    upload,
+    upload_body,
+)
 
-KEY = "key-0001"
 DAY = 86_400
-
-
-@pytest.fixture
-def api(model: AmplitudeModel) -> CohortApi:
-    return CohortApi(model, {KEY: "secret-0001"})
-
-
-def seen(model: AmplitudeModel, *user_ids: str, event_type: str = "Played", at_ms: int) -> None:
-    events = [
-        make_event(
-            hash((u, event_type, at_ms)) % 10**6,
-            user_id=u,
-            device_id=f"dev-{u}",
-            event_type=event_type,
-            time=at_ms,
-        )
-        for u in user_ids
-    ]
-    assert upload(model, events).status == 200
-
-
-def identify_user_a(model: AmplitudeModel, **properties: Any) -> Any:
-    """``$identify`` of user ``user-a`` on device ``dev-a``, setting ``properties``."""
-    ident = make_event(
-        1,
-        event_type="$identify",
-        user_id="user-a",
-        device_id="dev-a",
-        user_properties={"$set": properties},
-    )
-    return upload(model, [ident])
-
-
-def upload_body(ids: list[Any], **over: Any) -> dict[str, Any]:
-    body = {
-        "name": "Buyers",
-        "app_id": 1,
-        "id_type": "BY_USER_ID",
-        "ids": ids,
-        "owner": "qa@example.com",
-        "published": True,
-    }
-    return {**body, **over}
 
 
 def user_ids(api: CohortApi, cohort_id: str) -> set[str | None]:
@@ -174,56 +135,6 @@ def test_list_cohorts_has_the_documented_fields(model: AmplitudeModel, api: Coho
         "syncMetadata",
     ):
         assert name in listed[0]
-
-
-def _basic(key: str, secret: str) -> str:
-    return "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
-
-
-def test_user_profile_returns_identify_properties_and_cohort_ids(
-    model: AmplitudeModel, api: CohortApi, clock: ManualClock
-) -> None:
-    identify_user_a(model, plan="pro", age=41)
-    seen(model, "user-b", at_ms=int(clock.now() * 1000))
-    in_it = api.upload(KEY, upload_body(["user-a"])).body["cohort_id"]
-    api.upload(KEY, upload_body(["user-b"]))
-    assert api.track_cohort(KEY, in_it, True).status == 200
-    params = {"user_id": "user-a", "get_amp_props": "true", "get_cohort_ids": "true"}
-    for auth in ("Api-Key secret-0001", _basic(KEY, "secret-0001")):
-        result = user_profile(api, auth, params)
-        assert result.status == 200
-        data = result.body["userData"]
-        # identify only: no event, so no first/last use ([IDENT]); the HTTP API's library
-        assert data["amp_props"] == {"library": "http/2.0", "first_used": None,
-                                     "last_used": None, "plan": "pro", "age": 41}  # fmt: skip
-        assert data["cohort_ids"] == [in_it]
-        assert (data["user_id"], data["device_id"], data["recommendations"]) == (
-            "user-a",
-            "dev-a",
-            None,
-        )
-    plain = user_profile(api, "Api-Key secret-0001", {"user_id": "user-a"}).body["userData"]
-    assert (plain["amp_props"], plain["cohort_ids"]) == (None, None)
-
-
-@pytest.mark.parametrize(
-    ("auth", "status", "text"),
-    [
-        (None, 401, "Missing Api-Key in Authorization header"),
-        ("Bearer x", 401, "Missing Api-Key in Authorization header"),
-        ("Api-Key wrong-secret", 401, "Invalid Api-Key"),
-        (_basic(KEY, "wrong-secret"), 401, "Invalid Api-Key"),
-    ],
-)
-def test_user_profile_auth_errors(api: CohortApi, auth: str | None, status: int, text: str) -> None:
-    result = user_profile(api, auth, {"user_id": "user-a"})
-    assert (result.status, result.text) == (status, text)
-
-
-def test_user_profile_unknown_or_missing_id(api: CohortApi) -> None:
-    unknown = user_profile(api, "Api-Key secret-0001", {"user_id": "nobody"})
-    assert unknown.body == {"error": "User id and device id not seen before"}
-    assert user_profile(api, "Api-Key secret-0001", {}).status == 400
 
 
 def test_basic_pair_rules(model: AmplitudeModel, api: CohortApi) -> None:

@@ -5,44 +5,21 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
 from simulator.clock import ManualClock
-from simulator.delivery.replay import replay
-from simulator.delivery.storage import StorageDelivery, StorageFile, StorageLayout
+from simulator.delivery.storage import StorageLayout
 from tests.conftest import T0
+from tests.simulator.delivery.bucket import OPEN, event, storage
 
-OPEN, CLICK = "users.messages.email.Open", "users.messages.email.Click"
-LAYOUT = StorageLayout("5f0c0ffee5f0c0ffee5f0c0f", prefix="currents")
+CLICK = "users.messages.email.Click"
 KEY = re.compile(
     r"(?P<prefix>[^/]+)/dataexport\.(?P<cluster>prod-\d\d)\.(?P<conn>S3|AzureBlob|GCS)\.integration"
     r"\.(?P<id>[0-9a-f]{24})/event_type=(?P<type>[\w.]+)/date=(?P<date>\d{4}-\d\d-\d\d-\d\d)/"
     r"(?P<schema>version=\d+)/(?P<zone>[\w-]+)/dataexport\.(?P=cluster)\.(?P=conn)\.integration\."
     r"(?P=id)\+(?P<partition>\d+)\+(?P<offset>\d+)\.avro"
 )
-
-
-class Bucket:
-    def __init__(self, error: str | None = None) -> None:
-        self.files: list[StorageFile] = []
-        self.error = error
-
-    def put(self, file: StorageFile) -> str | None:
-        if self.error is None:
-            self.files.append(file)
-        return self.error
-
-
-def event(n: int, event_type: str = OPEN, at: float = T0) -> dict[str, Any]:
-    return {"event_type": event_type, "id": f"{event_type}-{n}", "time": int(at),
-            "user_id": f"u{n}", "email_address": "a@b.c"}  # fmt: skip
-
-
-def storage(clock: ManualClock, **options: Any) -> tuple[StorageDelivery, Bucket]:
-    bucket = Bucket(options.pop("error", None))
-    return StorageDelivery(bucket, clock, LAYOUT, **options), bucket
 
 
 def test_the_key_layout_reproduces_brazes_published_example() -> None:
@@ -89,14 +66,6 @@ def test_a_file_is_written_5_minutes_after_its_first_event(clock: ManualClock) -
     clock.set(T0 + 300)
     delivery.pump()
     assert [(len(f.records), f.opened_at, f.closed_at) for f in bucket.files] == [(2, T0, T0 + 300)]
-
-
-def test_a_replay_rolls_files_every_5_minutes_of_event_time() -> None:
-    clock = ManualClock(0.0)
-    delivery, bucket = storage(clock)
-    replay([event(i, at=T0 + 60 * i) for i in range(12)], delivery, clock)  # one a minute
-    assert [len(f.records) for f in bucket.files] == [5, 5, 2]
-    assert [f.closed_at - f.opened_at for f in bucket.files[:2]] == [300.0, 300.0]
 
 
 def test_each_event_type_has_its_own_file(clock: ManualClock) -> None:
