@@ -181,7 +181,6 @@ SPECIFIED_ELSEWHERE = {
     "simulator/amplitude/limits.py": "simulator/amplitude/test_validation.py",
     "simulator/amplitude/profile_data.py": "simulator/amplitude/test_profiles.py",
     "simulator/braze/users.py": "simulator/braze/test_cohort_import.py",
-    "simulator/braze/validation.py": "simulator/braze/test_cohort_import.py",
     "simulator/cohorts/inprocess.py": "simulator/cohorts/test_sync.py",
     "simulator/cohorts/scenario.py": "cli/test_cohort_sync.py",
     "simulator/conformance/render.py": "cli/test_conformance.py",

@@ -1,4 +1,5 @@
-"""The Braze cohort-import model: auth, validation, identifier rules, deltas, data points."""
+"""The Braze cohort-import model: auth, identifier rules, deltas, data points (request checks:
+test_validation.py)."""
 
 from __future__ import annotations
 
@@ -6,59 +7,10 @@ from typing import Any
 
 import pytest
 
-from simulator.braze import (
-    DEFAULT_CLIENT_SECRET as SECRET,
-)
-from simulator.braze import (
-    DEFAULT_PARTNER_KEY as KEY,
-)
-from simulator.braze import (
-    BrazeModel,
-    display_name,
-    populate,
-)
+from simulator.braze import BrazeModel, display_name, populate
 from simulator.clock import ManualClock
 from simulator.rng import make_rng
-
-
-@pytest.fixture
-def braze(clock: ManualClock) -> BrazeModel:
-    model = BrazeModel(clock)
-    users = model.workspaces[SECRET].users
-    users.add(external_id="user-1", device_ids=["dev-of-user-1"])
-    users.add(external_id="user-2")
-    users.add(device_ids=["anon-device-1"])
-    users.add(aliases=[("amplitude_id", "alias-1")])
-    return model
-
-
-def changes(*items: dict[str, Any], cohort_id: str = "c1", **over: Any) -> dict[str, Any]:
-    body = {
-        "partner_api_key": KEY,
-        "client_secret": SECRET,
-        "cohort_id": cohort_id,
-        "cohort_changes": list(items),
-    }
-    return {**body, **over}
-
-
-def name(**over: Any) -> dict[str, Any]:
-    body = {
-        "partner_api_key": KEY,
-        "client_secret": SECRET,
-        "cohort_id": "c1",
-        "name": "Power users",
-        "created_at": "2021-01-21T19:20:30+05:00",
-    }
-    return {**body, **over}
-
-
-def members(braze: BrazeModel, cohort_id: str = "c1") -> set[str | None]:
-    workspace = braze.workspaces[SECRET]
-    return {
-        u.external_id or next(iter(sorted(u.device_ids)), None)
-        for u in workspace.members_of(cohort_id)
-    }
+from tests.simulator.braze.conftest import SECRET, changes, members, name
 
 
 def test_name_call_sets_the_display_name(braze: BrazeModel) -> None:
@@ -118,20 +70,6 @@ def test_every_id_of_an_accepted_request_is_a_data_point(braze: BrazeModel) -> N
     assert braze.workspaces[SECRET].data_points == 3
 
 
-def test_more_than_1000_ids_is_400(braze: BrazeModel) -> None:
-    ids = [f"user-{i}" for i in range(600)]
-    reply = braze.change_users(changes({"user_ids": ids}, {"device_ids": ids[:401]}))
-    assert reply.status == 400
-    assert (
-        reply.body["message"]
-        == "Only 1,000 user_ids, device_ids, and aliases are allowed per request"
-    )
-    assert "at most 1000" in reply.body["errors"][0]
-    assert braze.workspaces[SECRET].data_points == 0
-    ok = braze.change_users(changes({"user_ids": ids}, {"device_ids": ids[:400]}))
-    assert ok.status == 200
-
-
 @pytest.mark.parametrize(
     "over",
     [
@@ -157,59 +95,6 @@ def test_partner_not_enabled_is_401_and_locked_is_423(braze: BrazeModel) -> None
     braze.workspaces[SECRET].locked = True
     assert braze.change_users(changes({"user_ids": ["user-1"]})).status == 423
     assert members(braze) == set()
-
-
-@pytest.mark.parametrize(
-    "created_at",
-    ["2021-01-21", "yesterday", "21/01/2021 19:20", "2021-13-40T19:20:30Z", 1611256830, None, ""],
-)
-def test_malformed_created_at_is_400(braze: BrazeModel, created_at: Any) -> None:
-    reply = braze.name_cohort(name(created_at=created_at))
-    assert reply.status == 400
-    assert reply.body["errors"] == [
-        "created_at must be an ISO-8601 timestamp, e.g. 2021-01-21T19:20:30+05:00"
-    ]
-    assert "c1" not in braze.workspaces[SECRET].cohorts
-
-
-ISO = [
-    "2021-01-21T19:20:30+05:00",
-    "2021-01-21T19:20:30Z",
-    "2021-01-21T19:20:30.1",
-    "2021-01-21 19:20",
-]
-
-
-@pytest.mark.parametrize("created_at", ISO)
-def test_iso_8601_created_at_is_accepted(braze: BrazeModel, created_at: str) -> None:
-    assert braze.name_cohort(name(created_at=created_at)).status == 200
-
-
-@pytest.mark.parametrize(
-    ("body", "problem"),
-    [
-        (name(name=""), "name must be a non-empty string"),
-        (name(cohort_id=""), "cohort_id must be a non-empty string"),
-        (name(cohort_id=12), "cohort_id must be a non-empty string"),
-        (changes(), "cohort_changes must be a non-empty array of objects"),
-        (changes("user-1"), "cohort_changes[0] must be an object"),
-        (changes({"should_remove": True}), "cohort_changes[0] needs user_ids, device_ids or alias"),
-        (changes({"user_ids": "user-1"}), "cohort_changes[0].user_ids must be an array"),
-        (
-            changes({"user_ids": ["a"], "should_remove": "yes"}),
-            "cohort_changes[0].should_remove must be",
-        ),
-        (changes({"aliases": [{"alias_name": "x"}]}), "cohort_changes[0].aliases must be"),
-    ],
-)
-def test_malformed_fields_are_400(braze: BrazeModel, body: dict[str, Any], problem: str) -> None:
-    reply = braze.name_cohort(body) if "name" in body else braze.change_users(body)
-    assert reply.status == 400
-    assert any(e.startswith(problem) for e in reply.body["errors"]), reply.body
-
-
-def test_a_body_that_is_not_an_object_is_400(braze: BrazeModel) -> None:
-    assert braze.change_users(["not", "an", "object"]).status == 400
 
 
 def test_workspaces_are_isolated_by_client_secret(clock: ManualClock) -> None:
