@@ -97,19 +97,41 @@ class Interned:
 
 
 class Texts:
-    """A column of arbitrary strings (event ids) as one UTF-8 buffer and the end of each."""
+    """A column of arbitrary strings (event ids) in one buffer, and the end of each.
+
+    Each value is a tag byte and its bytes: a lowercase UUID (what Braze's ids and the
+    generator's look like) as its 16 bytes, anything else as UTF-8 text. Every value reads back
+    exactly as it was appended (an id that is not a lowercase UUID is simply kept as text)."""
+
+    TEXT, UUID = b"\x00", b"\x01"
 
     def __init__(self) -> None:
         self.buffer = bytearray()
         self.ends = array("Q")
 
     def append(self, text: str) -> None:
-        self.buffer += text.encode()
+        self.buffer += self.encode(text)
         self.ends.append(len(self.buffer))
+
+    @classmethod
+    def encode(cls, text: str) -> bytes:
+        if len(text) == 36 and text[8] == text[13] == text[18] == text[23] == "-":
+            digits = text.replace("-", "")
+            try:
+                raw = bytes.fromhex(digits)
+            except ValueError:
+                raw = b""
+            if len(raw) == 16 and raw.hex() == digits:
+                return cls.UUID + raw
+        return cls.TEXT + text.encode()
 
     def __getitem__(self, row: int) -> str:
         start = self.ends[row - 1] if row else 0
-        return self.buffer[start : self.ends[row]].decode()
+        value = bytes(self.buffer[start : self.ends[row]])
+        if value[:1] == self.UUID:
+            h = value[1:].hex()
+            return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        return value[1:].decode()
 
     def __len__(self) -> int:
         return len(self.ends)
@@ -189,9 +211,7 @@ class Ledger:
         entry = Entry(seq, event_id, produced_at, device_id, device_class)
         if self.keep_rows:  # the columns' appends, inlined: this runs once per event
             c = self.columns
-            ids = c.event_id
-            ids.buffer += event_id.encode()
-            ids.ends.append(len(ids.buffer))
+            c.event_id.append(event_id)
             c.produced_at.append(produced_at)
             devices, classes = c.device_id, c.device_class
             code = devices.codes_of.get(device_id)

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.connector.ledger import DELIVERED, DROPPED, QUEUED, SKIPPED, Ledger
 
@@ -30,3 +32,24 @@ def test_a_dropped_row_keeps_its_reason_and_instant():
         "retries_exhausted",
         None,
     )
+
+
+@given(st.uuids().map(str) | st.uuids().map(lambda u: str(u).upper()) | st.text())
+def test_an_event_id_reads_back_exactly_as_it_was_given(event_id):
+    ledger = Ledger()
+    ledger.produce("before", 0.0, None, "normal")
+    ledger.produce(event_id, 1.0, None, "normal")
+    assert ledger.entry(1).event_id == event_id and ledger.entry(0).event_id == "before"
+    assert ledger.find(event_id) == ledger.entry(1) or event_id == "before"
+
+
+@pytest.mark.parametrize(
+    "event_id",
+    ["a7e26c6d-5deb-4a25-a3c1-8acf0ac60b12", "A7E26C6D-5DEB-4A25-A3C1-8ACF0AC60B12",
+     "a7e26c6d-5deb-4a25-a3c1-8acf0ac60b1 ", "a7e26c6d-5deb-4a25-a3c1-8acf0ac6 b12",
+     "g7e26c6d-5deb-4a25-a3c1-8acf0ac60b12", "é", ""],
+)  # fmt: skip
+def test_uuid_like_ids_read_back_exactly(event_id):
+    ledger = Ledger()
+    ledger.produce(event_id, 0.0, None, "normal")
+    assert ledger.entry(0).event_id == event_id
