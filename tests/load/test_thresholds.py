@@ -6,7 +6,6 @@ import sys
 
 import pytest
 
-from load.scenario_table import SCENARIOS
 from load.thresholds import Threshold, evaluate, merge, parse
 
 
@@ -56,15 +55,6 @@ def test_overrides_replace_the_same_metric_and_add_new_ones() -> None:
         ("lost", "<="),
         ("requests", ">"),
     ]
-
-
-def test_every_scenario_has_thresholds_and_a_locustfile() -> None:
-    from load.runner import LOCUSTFILES
-
-    for scenario in SCENARIOS.values():
-        assert scenario.thresholds, scenario.name
-        assert (LOCUSTFILES / scenario.locustfile).is_file()
-        assert scenario.sized("full").run_time_s >= scenario.run_time_s
 
 
 def test_pure_modules_do_not_import_locust() -> None:

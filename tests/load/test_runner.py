@@ -1,4 +1,5 @@
-"""Load scenarios against an endpoint that is not our mock (e.g. a proxy in front of Amplitude)."""
+"""The load runner (``load.runner``) against an endpoint that is not our mock (e.g. a proxy in
+front of Amplitude): the connectors' own ledgers are the truth."""
 
 from __future__ import annotations
 
