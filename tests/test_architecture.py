@@ -191,7 +191,6 @@ SPECIFIED_ELSEWHERE = {
     "simulator/connector/sink.py": "simulator/connector/test_model.py",
     "simulator/currents/fields.py": "simulator/currents/test_catalogue.py",
     "simulator/delivery/ledger.py": "simulator/delivery/test_http.py",
-    "simulator/generator/campaigns.py": "simulator/generator/test_lines.py",
     "simulator/generator/draws.py": "simulator/generator/test_provider.py",
     "simulator/generator/ids.py": "simulator/generator/test_provider.py",
     "simulator/generator/makers.py": "simulator/generator/test_provider.py",
