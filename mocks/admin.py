@@ -20,11 +20,13 @@ from mocks.amplitude.cohort_routes import cohort_api_of
 from mocks.app import json_response, model_of
 from mocks.filters import multi_filters
 from simulator.amplitude import OUTCOMES, AmplitudeModel, Fault
+from simulator.amplitude.backend import ENDPOINTS
 from simulator.amplitude.journal import FILTERS, any_matcher
 from simulator.clock import ControllableClock, SettableClock
 
 bp = Blueprint("mock_admin", __name__, url_prefix="/_mock")
 WAITERS = "mock_admin_waiters"
+FAULT_FLAGS = ("drop", "after")  # a fault rule's boolean fields
 
 
 def wait_slots(threads: int) -> int:
@@ -201,17 +203,28 @@ def add_faults() -> Response:
     for spec in specs:
         if not isinstance(spec, dict):
             raise AdminError("each fault must be an object")
-        for name, bound in bounds.FAULT_PARAMS.items():
-            if spec.get(name) is not None:
-                bounds.check(name, spec[name], bound)
-        try:
-            parsed.append(Fault(**spec))
+        _check_fault(spec)
+        try:  # a null field is the default, as everywhere in the admin API
+            parsed.append(Fault(**{k: v for k, v in spec.items() if v is not None}))
         except (TypeError, ValueError) as exc:
             raise AdminError(f"bad fault: {exc}") from None
     model = _model()
     for fault in parsed:
         model.add_fault(fault)
     return json_response({"faults": model.fault_rules()}, 201)
+
+
+def _check_fault(spec: dict[str, Any]) -> None:
+    """Each field of a fault rule against its row: numbers and strings in range, booleans
+    booleans, the endpoint one of the model's (null means the default, as everywhere)."""
+    for name, bound in bounds.FAULT_PARAMS.items():
+        if spec.get(name) is not None:
+            bounds.check(name, spec[name], bound)
+    for flag in FAULT_FLAGS:
+        if spec.get(flag) is not None and not isinstance(spec[flag], bool):
+            raise AdminError(f"{flag} must be true or false")
+    if spec.get("endpoint") is not None and spec["endpoint"] not in ENDPOINTS:
+        raise AdminError(f"endpoint must be one of {', '.join(ENDPOINTS)}")
 
 
 @bp.delete("/faults")

@@ -71,6 +71,7 @@ PARAMS: dict[str, Bound] = {
     "from_ms": Bound("integer", 0, MAX_TIME_MS, "ms since the epoch"),
     "to_ms": Bound("integer", 0, MAX_TIME_MS, "ms since the epoch"),
     "before": Bound("integer", 0, 2**63 - 1),
+    "since": Bound("integer", 0, 2**63 - 1),  # /_mock/stream: replay after this seq
     "n": Bound("integer", 1, 100, "ids of each kind"),
     **dict.fromkeys(
         ("api_key", "user_id", "device_id", "event_type", "insert_id", "outcome"), STRING
@@ -122,7 +123,9 @@ def _parse(value: Any, kind: Kind) -> Any:
         return None
     if isinstance(value, str):
         value = _from_text(value)
-    if kind == "integer":
+    if kind == "integer":  # JSON Schema's integer: 3.0 is one
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
         return value if isinstance(value, int) else None
     if isinstance(value, int | float) and math.isfinite(value):
         return value

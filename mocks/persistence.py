@@ -60,12 +60,21 @@ bp = Blueprint("mock_snapshots", __name__, url_prefix="/_mock")
 
 
 class StoreError(Exception):
-    """A bad snapshot request: answered 400."""
+    """A bad snapshot request: answered ``status`` (400)."""
+
+    status = 400
+
+
+class SnapshotMissing(StoreError):
+    """A well-formed request for what this mock does not hold: a snapshot of that name, or any
+    snapshot at all when it runs without a data directory. 404, like any absent resource."""
+
+    status = 404
 
 
 def init_app(app: Flask) -> None:
     """With ``DATA_DIR`` in the config: open the store, load it into the model and start the
-    writer. The snapshot routes are always there (answering 400 without a data directory)."""
+    writer. The snapshot routes are always there (answering 404 without a data directory)."""
     app.register_blueprint(bp)
     data_dir = app.config.get("DATA_DIR")
     if not data_dir:
@@ -219,7 +228,9 @@ class Store:
         requests wait meanwhile."""
         path = self._snapshot_path(name)
         if not path.is_file():
-            raise StoreError(f"no snapshot named {name!r} (have: {', '.join(self.snapshots())})")
+            raise SnapshotMissing(
+                f"no snapshot named {name!r} (have: {', '.join(self.snapshots())})"
+            )
         with self.lock, self.model.lock:
             source = sqlite3.connect(path)
             try:
@@ -269,13 +280,13 @@ def _set_clock(clock: Clock, saved: dict[str, Any]) -> None:
 # -- routes ---------------------------------------------------------------------------------
 @bp.errorhandler(StoreError)
 def _store_error(exc: StoreError) -> Response:
-    return json_response({"code": 400, "error": str(exc)}, 400)
+    return json_response({"code": exc.status, "error": str(exc)}, exc.status)
 
 
 def _store() -> Store:
     found: Store | None = current_app.extensions.get(EXTENSION)
     if found is None:
-        raise StoreError("snapshots need a data directory: serve --data-dir DIR")
+        raise SnapshotMissing("snapshots need a data directory: serve --data-dir DIR")
     return found
 
 

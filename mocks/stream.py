@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 from flask import Blueprint, Flask, Response, current_app, request
 
+from mocks import bounds
 from mocks.app import json_response, model_of
 from mocks.filters import multi_filters
 from mocks.server import CLOSE_HOOKS
@@ -87,12 +88,14 @@ def _resume(args: Any, header: str | None, model: AmplitudeModel) -> tuple[int, 
         if seq.isdigit() and rid.isdigit():
             return int(seq), int(rid)
     if args.get("since") not in (None, ""):
-        return int(_number(args, "since", 0, float(last_seq))), 0
+        # A seq beyond the newest (say, from before a restart) replays nothing: start now.
+        return min(bounds.read(args, "since"), last_seq), 0
     return last_seq, last_request
 
 
 @bp.errorhandler(StreamError)
-def _stream_error(exc: StreamError) -> Response:
+@bp.errorhandler(bounds.BadParam)
+def _stream_error(exc: Exception) -> Response:
     return json_response({"code": 400, "error": str(exc)}, 400)
 
 

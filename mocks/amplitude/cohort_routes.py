@@ -3,7 +3,8 @@
 - ``GET /api/3/cohorts``, ``GET /api/5/cohorts/request/<cohort_id>`` (202),
   ``GET /api/5/cohorts/request-status/<request_id>`` (202, then 200),
   ``GET /api/5/cohorts/request/<request_id>/file`` (CSV), ``POST /api/3/cohorts/upload``,
-  ``POST /api/3/cohorts/membership``: HTTP Basic ``api_key:secret_key`` (AMPLITUDE_API.md §8);
+  ``POST /api/3/cohorts/membership``: HTTP Basic ``api_key:secret_key`` (AMPLITUDE_API.md §8;
+  none is 401 with a ``WWW-Authenticate`` challenge, a wrong pair 403);
 - ``GET /v1/userprofile``: ``Authorization: Api-Key <secret>`` or Basic (§7);
 - mock only: ``POST /_mock/amplitude/cohorts`` ``{api_key, name, rule}`` defines a behavioral
   cohort; ``GET``/``POST /_mock/amplitude/secrets`` ``{api_key, secret_key}`` registers the
@@ -71,6 +72,22 @@ def basic_project() -> str | None:
     return api_key if _api().check_pair(api_key, secret) else None
 
 
+# No Basic credentials at all is 401 with a challenge (RFC 9110 §11.6.1, §15.5.2: a request
+# that lacks credentials; the docs name HTTP Basic, AMPLITUDE_API.md §8); a pair that is
+# there but wrong stays the 403 of the public fixture (§8). Amplitude documents neither case.
+CHALLENGE = {"WWW-Authenticate": 'Basic realm="Amplitude", charset="UTF-8"'}
+
+
+def refusal() -> Response:
+    """The answer to a request without a valid Basic pair: 401 without one, else 403."""
+    auth = request.authorization
+    if auth is None or auth.type != "basic":
+        answer = respond(api_error(401, "Basic authentication required: api_key:secret_key"))
+        answer.headers.update(CHALLENGE)
+        return answer
+    return respond(forbidden())
+
+
 def _json() -> Any:
     try:
         return orjson.loads(request.get_data())
@@ -80,7 +97,7 @@ def _json() -> Any:
 
 def _with_project(call: Any) -> Response:
     project = basic_project()
-    return respond(forbidden() if project is None else call(project))
+    return refusal() if project is None else respond(call(project))
 
 
 @bp.get("/api/3/cohorts")

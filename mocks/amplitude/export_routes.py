@@ -2,7 +2,8 @@
 
 ``GET /api/2/export?start=YYYYMMDDTHH&end=YYYYMMDDTHH`` with HTTP Basic ``api_key:secret_key``
 (the same pairs as the cohort API): 200 ``application/zip``; 404 when the range holds no data;
-400 for a malformed range or one over 365 days; 403 for a bad pair (the cohort API's body).
+400 for a malformed range or one over 365 days; 401 without Basic credentials and 403 for a
+bad pair (the cohort API's answers).
 Error bodies are plain text: [EXP] documents the statuses, not their bodies.
 """
 
@@ -10,8 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, current_app, request
 
-from mocks.amplitude.cohort_routes import basic_project, cohort_api_of, respond
-from simulator.amplitude.cohort_api import forbidden
+from mocks.amplitude.cohort_routes import basic_project, cohort_api_of, refusal
 from simulator.amplitude.export import ExportError, archive, parse_range
 
 bp = Blueprint("amplitude_export", __name__)
@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
 def export() -> Response:
     project = basic_project()
     if project is None:
-        return respond(forbidden())
+        return refusal()
     try:
         first, last = parse_range(request.args.get("start"), request.args.get("end"))
     except ExportError as exc:

@@ -16,10 +16,25 @@ INVALID_JSON = Reply(400, {"message": "Request body must be valid JSON"})
 
 
 class BrazeAdminError(Exception):
-    """A bad ``/_mock/braze`` request: answered 400 ``{"code": 400, "error": ...}``."""
+    """A bad ``/_mock/braze`` request: answered ``status`` ``{"code": status, "error": ...}``."""
+
+    status = 400
+
+
+class NotFound(BrazeAdminError):
+    """The workspace, user or cohort named does not exist (a well-formed request): 404."""
+
+    status = 404
+
+
+class Ambiguous(BrazeAdminError):
+    """No ``client_secret`` while several workspaces exist: which one depends on the mock's
+    state, not on the request's form, so 409 (the request conflicts with the current state)."""
+
+    status = 409
 
 
 def register(bp: Blueprint) -> None:
     @bp.errorhandler(BrazeAdminError)
     def _admin_error(exc: BrazeAdminError) -> Response:
-        return respond(Reply(400, {"code": 400, "error": str(exc)}))
+        return respond(Reply(exc.status, {"code": exc.status, "error": str(exc)}))

@@ -18,6 +18,9 @@ Views and control under ``/_mock/braze`` (query parameters, no path parameters;
 - ``GET /requests`` (``cohort_id`` filter): every partner request received, with its status,
   ids, data points and what it changed (ids ignored, with reasons);
 - ``POST /reset`` ``{client_secret?}``: forget cohorts, counters and requests (users stay).
+
+A bad request is 400; a workspace, user or cohort that does not exist 404; no ``client_secret``
+while several workspaces exist 409.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from mocks.braze import braze_model_of, errors
-from mocks.braze.errors import BrazeAdminError
+from mocks.braze.errors import Ambiguous, BrazeAdminError, NotFound
 from mocks.braze.wire import Unreadable, parse_body, respond
 from simulator.braze import BrazeModel, Reply, Workspace, populate
 from simulator.braze.cohort_import import NAME_ENDPOINT, USERS_ENDPOINT
@@ -82,12 +85,16 @@ def _workspace(secret: Any = None) -> Workspace:
     model = _model()
     secret = secret if secret is not None else request.args.get("client_secret")
     if secret is None:
-        if len(model.workspaces) != 1:
-            raise BrazeAdminError("client_secret is required when there are several workspaces")
+        if not model.workspaces:
+            raise NotFound("there is no workspace: add one with POST /_mock/braze/workspaces")
+        if len(model.workspaces) > 1:
+            raise Ambiguous("client_secret is required when there are several workspaces")
         return next(iter(model.workspaces.values()))
-    found = model.workspace(secret) if isinstance(secret, str) else None
+    if not isinstance(secret, str):
+        raise BrazeAdminError("client_secret must be a string")
+    found = model.workspace(secret)
     if found is None:
-        raise BrazeAdminError(f"no workspace with client_secret {secret!r}")
+        raise NotFound(f"no workspace with client_secret {secret!r}")
     return found
 
 
@@ -180,7 +187,10 @@ def _generate(workspace: Workspace, spec: Any) -> dict[str, list[str]]:
     counts = [spec.get("identified", 0), spec.get("anonymous", 0)]
     if not all(isinstance(n, int) and 0 <= n <= MAX_GENERATED for n in counts):
         raise BrazeAdminError(f"identified and anonymous must be integers in [0, {MAX_GENERATED}]")
-    rng = make_rng(spec.get("seed"))
+    seed = spec.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | str)):
+        raise BrazeAdminError("seed must be an integer or a string")
+    rng = make_rng(seed)
     return populate(workspace.users, rng, identified=counts[0], anonymous=counts[1])
 
 
@@ -206,7 +216,7 @@ def delete_user() -> Response:
         workspace = _workspace()
         user = workspace.users.remove(braze_id)
         if user is None:
-            raise BrazeAdminError(f"no user {braze_id}")
+            raise NotFound(f"no user {braze_id}")
         for cohort in workspace.cohorts.values():
             cohort.members.discard(braze_id)
         return _ok({"deleted": user.to_dict()})
@@ -234,11 +244,13 @@ def cohorts() -> Response:
 
 @admin_bp.get("/members")
 def members() -> Response:
-    cohort_id = request.args.get("cohort_id", "")
+    cohort_id = request.args.get("cohort_id")
+    if not cohort_id:
+        raise BrazeAdminError("cohort_id is required")
     with _model().lock:
         workspace = _workspace()
         if cohort_id not in workspace.cohorts:
-            raise BrazeAdminError(f"no cohort {cohort_id!r} in this workspace")
+            raise NotFound(f"no cohort {cohort_id!r} in this workspace")
         found = workspace.members_of(cohort_id)
         return _ok(
             {"cohort_id": cohort_id, "size": len(found), "members": [u.to_dict() for u in found]}

@@ -444,6 +444,17 @@ def _check_upload(body: Any) -> str | None:
             return f"Missing or invalid field: {name}"
     if body["id_type"] not in ID_TYPES_UPLOAD:
         return "id_type must be BY_AMP_ID or BY_USER_ID"
+    existing = body.get("existing_cohort_id")
+    if existing is not None and not isinstance(existing, str):
+        return "Missing or invalid field: existing_cohort_id"
+    return _flags_problem(body, ("skip_invalid_ids", "skip_save"))
+
+
+def _flags_problem(body: dict[str, Any], names: tuple[str, ...]) -> str | None:
+    """The optional boolean fields of a body that are there but not booleans."""
+    for name in names:
+        if name in body and not isinstance(body[name], bool):
+            return f"{name} must be true or false"
     return None
 
 
@@ -456,8 +467,8 @@ def _check_membership(body: Any) -> str | None:
     for m in memberships:
         if not isinstance(m, dict) or not isinstance(m.get("ids"), list):
             return "each membership needs ids"
-        if m.get("id_type") not in ID_TYPES_MEMBERSHIP:
+        if not isinstance(m.get("id_type"), str) or m["id_type"] not in ID_TYPES_MEMBERSHIP:
             return "id_type must be BY_ID or BY_NAME"
-        if m.get("operation") not in OPERATIONS:
+        if not isinstance(m.get("operation"), str) or m["operation"] not in OPERATIONS:
             return "operation must be ADD or REMOVE"
-    return None
+    return _flags_problem(body, ("skip_invalid_ids",))

@@ -148,8 +148,14 @@ class EventProblems:
 
 
 def min_id_length(options: Any, limits: Limits) -> int | None:
-    """``options.min_id_length`` or the default; None when the value is not a usable integer."""
-    if not isinstance(options, dict) or options.get("min_id_length") is None:
+    """``options.min_id_length`` or the default; None when the value is not a usable integer or
+    ``options`` is not an object. Null (options or min_id_length) is the default: Amplitude's
+    own experiment-php-server SDK sends ``"options": {"min_id_length": null}`` when unset."""
+    if options is None:
+        return limits.min_id_length
+    if not isinstance(options, dict):
+        return None
+    if options.get("min_id_length") is None:
         return limits.min_id_length
     value = options["min_id_length"]
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:

@@ -194,10 +194,10 @@ def test_a_named_snapshot_restores_journal_windows_and_clock(serve, tmp_path):
 def test_snapshots_need_a_data_dir_and_a_known_name(serve, tmp_path):
     memory = serve()
     answer = requests.post(f"{memory.url}/_mock/snapshots", json={"name": "x"}, timeout=10)
-    assert answer.status_code == 400 and "--data-dir" in answer.json()["error"]
+    assert answer.status_code == 404 and "--data-dir" in answer.json()["error"]
     stored = serve("--data-dir", str(tmp_path))
     unknown = requests.post(f"{stored.url}/_mock/snapshots/nope/restore", timeout=10)
-    assert unknown.status_code == 400 and "no snapshot named 'nope'" in unknown.json()["error"]
+    assert unknown.status_code == 404 and "no snapshot named 'nope'" in unknown.json()["error"]
     bad = requests.post(f"{stored.url}/_mock/snapshots", json={"name": "../x"}, timeout=10)
     assert bad.status_code == 400
 

@@ -99,7 +99,7 @@ def test_new_workspace_and_generated_users(braze_client: FlaskClient) -> None:
     generated = reply.json["generated"]
     assert len(generated["external_ids"]) == 3
     # several workspaces now: the views need the secret
-    assert braze_client.get("/_mock/braze/users").status_code == 400
+    assert braze_client.get("/_mock/braze/users").status_code == 409
     listed = braze_client.get("/_mock/braze/users?client_secret=second-secret").json["users"]
     assert len(listed) == 5
     ok = post_changes(
