@@ -18,7 +18,7 @@ from simulator.cohorts import scenario as plan
 from simulator.rng import derive
 
 TIMEOUT_S = 30.0
-BAD_REQUEST = 400
+NOT_FOUND = 404  # the Braze admin API: no such cohort (yet)
 MAX_BATCH = 2000  # events per /2/httpapi request (AMPLITUDE_API.md §12.3.5)
 
 
@@ -120,10 +120,10 @@ class Driver:
         }
 
     def braze_members(self, cohort_id: str) -> list[dict[str, Any]]:
-        """The cohort's members in Braze; none when no sync ever named it there (400)."""
+        """The cohort's members in Braze; none when no sync ever named it there (404)."""
         try:
             return self.admin.braze.members(cohort_id, self.client_secret)
         except MockAdminError as exc:
-            if exc.status == BAD_REQUEST:
+            if exc.status == NOT_FOUND:
                 return []
             raise

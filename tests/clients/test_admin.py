@@ -216,7 +216,7 @@ def test_a_silenced_device_is_refused_until_unsilenced(admin):
 def test_snapshots_need_a_mock_with_a_data_dir(admin):
     with pytest.raises(MockAdminError) as caught:
         admin.take_snapshot("before")
-    assert caught.value.status == 400 and "--data-dir" in caught.value.body["error"]
+    assert caught.value.status == 404 and "--data-dir" in caught.value.body["error"]
 
 
 def test_a_snapshot_is_taken_listed_and_restored(tmp_path):

@@ -43,7 +43,7 @@ def test_users_are_added_generated_listed_and_deleted(admin, secret):
     braze_id = added["added"][0]["braze_id"]
     with pytest.raises(MockAdminError) as caught:
         admin.braze.delete_user(braze_id)  # two workspaces now: the secret is needed
-    assert caught.value.status == 400
+    assert caught.value.status == 409
     admin.braze.delete_workspace(secret)
 
 
@@ -52,7 +52,7 @@ def test_cohorts_members_requests_and_reset(admin, secret):
     admin.braze.add_users([{"external_id": "user-0001"}], client_secret=secret)
     with pytest.raises(MockAdminError) as caught:
         admin.braze.members("c1", secret)
-    assert caught.value.status == 400
+    assert caught.value.status == 404
     named = {"cohort_id": "c1", "name": "Buyers", "created_at": "2026-01-01T00:00:00Z"}
     assert _partner(admin, "/cohorts", secret, **named) == 200
     changes = [{"user_ids": ["user-0001"]}]

@@ -118,12 +118,12 @@ def test_deleting_a_user_removes_it_from_cohorts(braze_client: FlaskClient) -> N
     assert braze_client.get("/_mock/braze/members?cohort_id=c1").json["size"] == 0
 
 
-def test_admin_errors_are_400(braze_client: FlaskClient) -> None:
+def test_admin_errors_are_400_and_a_missing_cohort_404(braze_client: FlaskClient) -> None:
     assert braze_client.post("/_mock/braze/users", json={"users": [{"external_id": 5}]}).json == {
         "code": 400,
         "error": "external_id must be a string",
     }
-    assert braze_client.get("/_mock/braze/members?cohort_id=none").status_code == 400
+    assert braze_client.get("/_mock/braze/members?cohort_id=none").status_code == 404
     assert braze_client.post("/_mock/braze/reset", json={}).json == {"reset": "all"}
 
 
