@@ -196,7 +196,6 @@ SPECIFIED_ELSEWHERE = {
     "simulator/generator/makers.py": "simulator/generator/test_provider.py",
     "simulator/generator/plans.py": "simulator/generator/test_lines.py",
     "simulator/relay/tally.py": "simulator/relay/test_engine.py",
-    "simulator/rng.py": "simulator/generator/test_provider.py",
     "simulator/validate.py": "cli/test_validate.py",
     "mocks/admin_auth.py": "mocks/test_admin.py",
     "mocks/amplitude/errors.py": "mocks/amplitude/test_routes.py",
