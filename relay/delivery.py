@@ -4,7 +4,9 @@ Receiving threads ``submit`` each stored row, transformed there (``RelayEngine.p
 transform while this thread waits on Amplitude, so per event it only batches and settles). This
 one thread owns the engine: it takes what was submitted, steps the engine (one Amplitude request
 per step, so each is stamped with the time it went out), forgets the rows the engine says are
-settled, and otherwise sleeps until the engine's next due instant or the next submission.
+settled (in one transaction per ``FORGET_BATCH`` rows while a backlog waits: each forget waits
+for the outbox lock the receiving threads hold while they store), and otherwise sleeps until
+the engine's next due instant or the next submission.
 ``stats`` is a snapshot refreshed after every step, so ``GET /stats`` never waits behind a
 request in flight.
 
@@ -29,6 +31,7 @@ from simulator.transform import Result
 
 IDLE_WAKE_S = 1.0  # an idle thread still wakes now and then to check for a stop
 MAX_IN_MEMORY = 20_000  # events held parsed: in the engine, and again waiting in the intake
+FORGET_BATCH = 32  # settled rows deleted together while rows wait (at once when none waits)
 
 Events = list[dict[str, Any]]
 # row, events in it, the events and their transformer results (or None: read back when taken)
@@ -54,6 +57,7 @@ class Delivery:
         self._wake = threading.Condition()
         self._stopping = False
         self._snapshot: dict[str, Any] = engine.stats()
+        self._settled: list[int] = []  # rows settled, not yet deleted from the outbox
         self._thread = threading.Thread(target=self._run, name="relay-delivery", daemon=True)
 
     def start(self) -> Delivery:
@@ -94,6 +98,7 @@ class Delivery:
         while True:
             taken = self._take()
             if taken is None:
+                self._forget()
                 return
             now = self.clock.now()
             for row, _, events, results in taken:
@@ -102,8 +107,16 @@ class Delivery:
                     events = parsed if isinstance(parsed, list) else []  # stored bodies are valid
                 self.engine.accept(row, events, now, results)
             self.engine.step(self.clock.now())
-            self.outbox.forget(self.engine.finished_rows())
+            self._settled += self.engine.finished_rows()
+            if len(self._settled) >= FORGET_BATCH or not self._intake:
+                self._forget()
             self._snapshot = self.engine.stats()
+
+    def _forget(self) -> None:
+        """Delete the settled rows (a crash before this only replays rows already delivered,
+        which Amplitude's ``insert_id`` dedupe absorbs)."""
+        rows, self._settled = self._settled, []
+        self.outbox.forget(rows)
 
     def _take(self) -> list[Waiting] | None:
         """Rows to feed the engine (as many as it has room for) once there is something to do;
