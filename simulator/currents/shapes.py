@@ -94,7 +94,14 @@ def _round_trips(value: Any, depth: int) -> bool:
         for key, item in value.items():
             if type(key) is not str or not (key.isascii() or _utf8(key)):
                 return False
-            if not _round_trips(item, depth + 1):
+            # The usual property values inline: a call per value costs more than the check.
+            if type(item) is str:
+                if not (item.isascii() or _utf8(item)):
+                    return False
+            elif type(item) is int:
+                if not _INT_MIN <= item <= _INT_MAX:
+                    return False
+            elif not _round_trips(item, depth + 1):
                 return False
         return True
     if kind is list:

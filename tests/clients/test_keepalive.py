@@ -4,12 +4,21 @@ on one connection, and what it refuses up front."""
 
 from __future__ import annotations
 
+import http.client
+import io
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 
-from clients.keepalive import BadTarget, KeptAliveConnection, NoAnswer, Reply, json_object
+from clients.keepalive import (
+    BadTarget,
+    KeptAliveConnection,
+    NoAnswer,
+    Reply,
+    json_object,
+    read_reply,
+)
 from tests.http_server import threaded_server
 
 
@@ -116,3 +125,50 @@ def test_what_cannot_be_sent_as_it_is_is_refused_up_front(url: str, headers: dic
 )
 def test_only_a_json_object_body_is_parsed(data: bytes, parsed: Any) -> None:
     assert json_object(data) == parsed
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", (200, b"ok", False)),
+        (b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", (200, b"", True)),
+        (b"HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nx", (200, b"x", True)),
+        (
+            b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\nx",
+            (200, b"x", False),
+        ),
+        (b"HTTP/1.1 429 Too Many\r\n\r\nuntil the end", (429, b"until the end", True)),
+        (b"HTTP/1.1 204 No Content\r\nX: y\r\n\r\n", (204, b"", False)),
+        (
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n!",
+            (200, b"!", False),
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nTrailer: t\r\n\r\n",
+            (200, b"abcde", False),
+        ),
+    ],
+)
+def test_an_answer_is_read_by_its_framing(raw: bytes, expected: tuple[int, bytes, bool]) -> None:
+    kept_alive = not expected[2]
+    reader = io.BytesIO(raw + (b"HTTP/1.1 200 the next answer" if kept_alive else b""))
+    assert read_reply(reader) == expected
+    if kept_alive:  # the next answer on the connection is left where it starts
+        assert reader.read() == b"HTTP/1.1 200 the next answer"
+
+
+@pytest.mark.parametrize(
+    "raw, error",
+    [
+        (b"", http.client.RemoteDisconnected),
+        (b"SSH-2.0-OpenSSH\r\n\r\n", http.client.BadStatusLine),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nshort", http.client.IncompleteRead),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", http.client.HTTPException),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", http.client.HTTPException),
+        (b"HTTP/1.1 200 OK\r\n" + b"X: " + b"y" * 70_000 + b"\r\n\r\n", http.client.LineTooLong),
+    ],
+)
+def test_what_is_not_an_answer_raises_an_http_error(raw: bytes, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        read_reply(io.BytesIO(raw))
