@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -151,8 +152,19 @@ def locust_command(run: Run, scenario: Scenario, host: str) -> list[str]:
         "WARNING",
     ]
     if run.workers:
-        cmd += ["--processes", str(run.workers)]
+        cmd += worker_args(run.workers)
     return cmd
+
+
+def worker_args(workers: int) -> list[str]:
+    """Locust's options for ``workers`` local worker processes. Its master binds every
+    interface on port 5557 by default: two distributed runs at once collided ("Address already
+    in use") and the port was open beyond this machine. Here: 127.0.0.1 and a free port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    return ["--processes", str(workers), "--master-bind-host", "127.0.0.1",
+            "--master-bind-port", port, "--master-port", port]  # fmt: skip
 
 
 def execute(run: Run) -> int:

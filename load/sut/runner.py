@@ -23,7 +23,7 @@ import requests
 
 from clients import MockAdmin, MockAdminError
 from load import thresholds as th
-from load.runner import ENV
+from load.runner import ENV, worker_args
 from load.sut.table import SCENARIOS, SutScenario, thresholds_of
 from simulator.delivery import EMPTY_BATCH, HEADERS, Answer, refusal
 
@@ -122,7 +122,7 @@ def locust_command(cfg: dict[str, Any], run_time_s: float) -> list[str]:
         "--loglevel", "WARNING",
     ]  # fmt: skip
     if cfg["workers"]:
-        cmd += ["--processes", str(cfg["workers"])]
+        cmd += worker_args(cfg["workers"])
     return cmd
 
 

@@ -87,3 +87,13 @@ def test_steady_run_against_a_foreign_host_passes_on_client_truth(
     assert summary["truth"] == "client"
     assert summary["delivered"] == summary["produced"] - summary["skipped"] > 0
     assert summary["delay_p95_s"] >= 0
+
+
+def test_local_workers_talk_to_their_master_on_loopback_and_a_free_port() -> None:
+    # Locust's master binds *:5557 by default: two distributed runs at once collided.
+    from load.runner import worker_args
+
+    args = worker_args(2)
+    options = dict(zip(args[::2], args[1::2], strict=True))
+    assert options["--processes"] == "2" and options["--master-bind-host"] == "127.0.0.1"
+    assert options["--master-bind-port"] == options["--master-port"] != "5557"
