@@ -22,9 +22,10 @@ pytestmark = pytest.mark.load
 def run_load(reports: Path, *args: str) -> tuple[int, dict[str, Any]]:
     scenario = args[0]
     cmd = [sys.executable, "-m", "cli", "load", *args, "--reports", str(reports)]
-    code = subprocess.run(cmd, capture_output=True, text=True, timeout=300).returncode
-    doc = json.loads((reports / scenario / "summary.json").read_text())
-    return code, doc
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    summary = reports / scenario / "summary.json"
+    assert summary.is_file(), f"no summary (exit {done.returncode}): {done.stderr[-3000:]}"
+    return done.returncode, json.loads(summary.read_text())
 
 
 @pytest.fixture(scope="module")
