@@ -47,6 +47,10 @@ KB_PER_EVENT = 4  # journal entry + windows, generously (bench_mock: ~0.7 KB)
 # Every ingested (device_id, insert_id) pair is remembered for Amplitude's 7-day dedupe horizon,
 # whatever --max-events says: about 100 bytes each (simulator/amplitude/dedupe.py).
 BYTES_PER_DEDUPE_PAIR = 100
+# The devices valid traffic spreads over. The mock keeps each device's quota window for a day (by
+# design, like the dedupe pairs): over a million random devices that state alone grew ~150 B per
+# event for the whole soak; over this many it stays a few MB, so a leak cannot hide behind it.
+DEVICES = 10_000
 RSS_SLACK_MB = 160  # interpreter, Flask, numpy and friends
 SETTLE_S = 8.0  # after the traffic: slow connections time out (--request-timeout 2s) and close
 ADMIN_PAGE = 20  # items an admin query of the mix asks for
@@ -109,7 +113,7 @@ class Traffic:
     def events(self, n: int, device: str | None = None) -> list[dict[str, Any]]:
         return [
             {"event_type": "Soak", "insert_id": uuid.uuid4().hex,
-             "device_id": device or f"device-{self.rng.randrange(1_000_000):07d}"}
+             "device_id": device or f"device-{self.rng.randrange(DEVICES):07d}"}
             for _ in range(n)
         ]  # fmt: skip
 
