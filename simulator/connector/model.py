@@ -201,20 +201,25 @@ class Connector:
 
     def offer(self, record: dict[str, Any], now: float, result: Result | None = None) -> None:
         """Produce one Currents event at ``now``: transform it, then batch it (or skip it).
-        ``result``: the transformer's result for ``record`` when the caller already has it (the
-        relay transforms in its receiving threads, beside the thread that sends)."""
+        ``result``: the transformer's result for ``record`` when the caller already has it."""
         if result is None:
             result = self.config.transformer(record, self.config.profile)
-        event_id = record.get("id")
-        if not isinstance(event_id, str):
+        event_id, device = identity(record)
+        self.offer_result(event_id, device, self.classify_device(record), result, now)
+
+    def offer_result(
+        self,
+        event_id: str | None,
+        device: str | None,
+        device_class: str,
+        result: Result,
+        now: float,
+    ) -> None:
+        """``offer`` for an event already reduced to its identity and transformer result (the
+        relay transforms in other threads and keeps only this much per waiting event)."""
+        if event_id is None:
             event_id = f"#{len(self.ledger)}"
-        device = record.get("device_id")
-        if not isinstance(device, str):
-            user = record.get("user")
-            device = user.get("device_id") if isinstance(user, dict) else None
-        entry = self.ledger.produce(
-            event_id, now, device if isinstance(device, str) else None, self.classify_device(record)
-        )
+        entry = self.ledger.produce(event_id, now, device, device_class)
         if isinstance(result, Skipped):
             self.ledger.skip(entry, f"{result.code}: {result.reason}")
             return
@@ -394,6 +399,20 @@ def answered(response: SinkResponse, sent_at: float) -> float:
     """When the connector read ``response``: waits are counted from then (never before the
     request went out)."""
     return sent_at if response.answered_at is None else max(sent_at, response.answered_at)
+
+
+def identity(record: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The id and device a Currents record is counted under in the ledger (None when absent:
+    the id then becomes the event's rank)."""
+    event_id = record.get("id")
+    device = record.get("device_id")
+    if not isinstance(device, str):
+        user = record.get("user")
+        device = user.get("device_id") if isinstance(user, dict) else None
+    return (
+        event_id if isinstance(event_id, str) else None,
+        device if isinstance(device, str) else None,
+    )
 
 
 def _partition_key(event: dict[str, Any]) -> str:

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from simulator.clock import ManualClock
 from simulator.connector import Connector, ConnectorConfig, Sink, Transformer
+from simulator.connector.model import identity
 from simulator.currents.catalogue import Profile
 from simulator.relay.tally import Tally
 from simulator.transform import Result, Skipped
@@ -48,6 +49,16 @@ def guarded(transformer: Transformer) -> Transformer:
     return transform
 
 
+class Prepared(NamedTuple):
+    """One Currents event as the relay keeps it while it waits for the engine: its identity and
+    the transformer's result, not the parsed event (which costs more than both together)."""
+
+    event_id: str | None
+    device: str | None
+    device_class: str
+    result: Result
+
+
 class RelayEngine:
     """One relay's connector; not thread-safe (one delivery thread owns it)."""
 
@@ -71,34 +82,38 @@ class RelayEngine:
             self.clock.set(wall)
         return self.clock.now()
 
-    def prepare(self, events: list[dict[str, Any]]) -> list[Result]:
-        """The transformer's results for ``events``, for ``accept``. Safe from any thread (it
+    def prepare(self, events: list[dict[str, Any]]) -> list[Prepared]:
+        """``events`` transformed and reduced to what ``accept`` needs. Safe from any thread (it
         only reads the configuration; the transformer must be a pure function, as the reference
-        is), so a relay's receiving threads can transform while its sending thread waits on
+        is), so a relay transforms in other threads while its sending thread waits on
         Amplitude."""
-        transformer, profile = self.connector.config.transformer, self.connector.config.profile
-        return [transformer(event, profile) for event in events]
+        connector = self.connector
+        transformer, profile = connector.config.transformer, connector.config.profile
+        classify = connector.classify_device
+        return [
+            Prepared(*identity(event), classify(event), transformer(event, profile))
+            for event in events
+        ]
 
     def accept(
         self,
         row: int,
         events: list[dict[str, Any]],
         wall: float,
-        results: list[Result] | None = None,
+        prepared: list[Prepared] | None = None,
     ) -> None:
         """Produce the events of stored row ``row`` (transformed, batched or skipped);
-        ``results``: ``prepare(events)``, when it was done already."""
+        ``prepared``: ``prepare(events)``, when it was done already (``events`` is then not
+        read and may be empty)."""
         now = self._now(wall)
+        if prepared is None:
+            prepared = self.prepare(events)
         self.tally.open_row(row)
-        offer = self.connector.offer
-        if results is None:
-            for event in events:
-                offer(event, now)
-        else:
-            for event, result in zip(events, results, strict=True):
-                offer(event, now, result)
+        offer = self.connector.offer_result
+        for event_id, device, device_class, result in prepared:
+            offer(event_id, device, device_class, result, now)
         self.tally.close_row()
-        self.accepted += len(events)
+        self.accepted += len(prepared)
         self.rows += 1
 
     def due(self) -> float:

@@ -208,3 +208,24 @@ def test_prepare_turns_a_raising_transformer_into_a_skip_too():
     [result] = relay.prepare([envelope(0)])
     relay.accept(1, [envelope(0)], T0, [result])
     assert relay.stats()["skipped_by_reason"] == {"transformer_error": 1}
+
+
+def test_a_prepared_event_keeps_its_identity_and_result_not_the_parsed_event():
+    record = envelope(5, device="device-0042")
+    [prepared] = engine(Sink()).prepare([record])
+    assert prepared.event_id == "ev-0000005"
+    assert prepared.device == "device-0042"
+    assert prepared.result == transform(record, "page")
+    assert all(field is not record for field in prepared)
+
+
+def test_an_event_without_an_id_or_device_is_still_counted_and_its_row_finishes():
+    record = envelope(0)
+    del record["id"]
+    del record["user"]["device_id"]
+    relay = engine(Sink())
+    [prepared] = relay.prepare([record])
+    assert (prepared.event_id, prepared.device) == (None, None)
+    relay.accept(1, [], T0, [prepared])
+    assert relay.stats()["skipped_by_reason"] == {"malformed": 1}
+    assert relay.finished_rows() == [1]
