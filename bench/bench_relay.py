@@ -12,8 +12,9 @@ events/s per device throttle is never hit. Figures:
    is in flight at a time, so on a busy machine the round trip, not the CPU, sets the pace);
 2. the relay's RSS sampled every 100,000 events accepted over 1,000,000 events, and once all are
    ingested (target: flat, i.e. the last sample within 10 % of the one at 200,000: the engine
-   holds at most 20,000 parsed events, the rest waits in the outbox, and nothing per event is
-   kept once delivered).
+   and the ready queue each hold at most two Amplitude batches of prepared events, at least
+   1,000, ``relay.delivery.budget``; the rest waits in the outbox, and nothing per event is kept
+   once delivered).
 
 Bounded: each phase stops posting after its time budget and reports what it covered.
 """

@@ -1,20 +1,24 @@
-"""The delivery thread: drives the core's ``RelayEngine`` on the wall clock.
+"""Two threads drive the core's ``RelayEngine`` on the wall clock: one prepares, one sends.
 
-Receiving threads ``submit`` each stored row, transformed there (``RelayEngine.prepare``: they
-transform while this thread waits on Amplitude, so per event it only batches and settles). This
-one thread owns the engine: it takes what was submitted, steps the engine (one Amplitude request
+Receiving threads ``submit`` each stored row. While no backlog waits, a receiving thread
+transforms its own row there (``RelayEngine.prepare``) and queues it *ready*; otherwise the row
+waits in the *backlog* as its id alone, and the preparing thread reads it back from the outbox
+and transforms it, in order, as room frees up. So the sending thread never transforms: per event
+it only batches and settles, and every transform happens while it waits on Amplitude.
+
+The sending thread owns the engine: it takes ready rows, steps the engine (one Amplitude request
 per step, so each is stamped with the time it went out), forgets the rows the engine says are
-settled (in one transaction per ``FORGET_BATCH`` rows while a backlog waits: each forget waits
-for the outbox lock the receiving threads hold while they store), and otherwise sleeps until
-the engine's next due instant or the next submission.
-``stats`` is a snapshot refreshed after every step, so ``GET /stats`` never waits behind a
-request in flight.
+settled (in one transaction per ``FORGET_BATCH`` rows while rows wait: each forget waits for the
+outbox lock the receiving threads hold while they store), and otherwise sleeps until the engine's
+next due instant or the next ready row. ``stats`` is a snapshot refreshed after every step, so
+``GET /stats`` never waits behind a request in flight.
 
 Memory is bounded whatever the backlog (a 48-hour credential outage, Braze posting faster than
-Amplitude takes): the engine is fed only while it holds fewer than ``max_in_memory`` events, and
-a submitted row keeps its parsed and transformed events only while fewer than that many wait; any
-other row waits as its id alone and is read back from the outbox (and transformed here) when there
-is room.
+Amplitude takes): the engine is fed only while it holds fewer than ``max_in_engine`` events, at
+most ``max_ready`` events wait prepared (give or take one row each), and only as their identity
+and Amplitude event (``Prepared``); everything else waits on disk, in the outbox, as a row id in
+memory. Each budget is two Amplitude batches (at least 1,000 events, ``budget``): one request is
+in flight at a time, so more would only hold memory, not speed anything up.
 """
 
 from __future__ import annotations
@@ -26,20 +30,25 @@ from typing import Any
 
 from relay.outbox import Outbox
 from simulator.clock import Clock
-from simulator.relay import RelayEngine, parse_events
-from simulator.transform import Result
+from simulator.relay import Prepared, RelayEngine, parse_events
 
 IDLE_WAKE_S = 1.0  # an idle thread still wakes now and then to check for a stop
-MAX_IN_MEMORY = 20_000  # events held parsed: in the engine, and again waiting in the intake
+BATCHES_AHEAD = 2  # each budget: one Amplitude request in flight, the next one filling
+MIN_BUDGET = 1_000  # events, whatever the batch size (rows come ~100 events at a time)
 FORGET_BATCH = 32  # settled rows deleted together while rows wait (at once when none waits)
 
 Events = list[dict[str, Any]]
-# row, events in it, the events and their transformer results (or None: read back when taken)
-Waiting = tuple[int, int, Events | None, list[Result] | None]
+Ready = tuple[int, int, list[Prepared]]  # row, events in it, the events prepared
+
+
+def budget(batch_size: int) -> int:
+    """Events each of the two in-memory places holds at most (the engine; the ready queue)."""
+    return max(MIN_BUDGET, BATCHES_AHEAD * batch_size)
 
 
 class Delivery:
-    """One thread running ``engine``; rows come in through ``submit``."""
+    """The sending thread running ``engine`` and the preparing thread feeding it; rows come in
+    through ``submit``."""
 
     def __init__(
         self,
@@ -47,38 +56,50 @@ class Delivery:
         outbox: Outbox,
         clock: Clock,
         *,
-        max_in_memory: int = MAX_IN_MEMORY,
+        max_in_engine: int | None = None,
+        max_ready: int | None = None,
     ) -> None:
         self.engine, self.outbox, self.clock = engine, outbox, clock
-        self.max_in_memory = max_in_memory
-        self._intake: deque[Waiting] = deque()
-        self._parsed = 0  # events waiting in the intake with their parsed events
-        self._waiting = 0  # events submitted and not yet taken by the thread
+        default = budget(engine.connector.config.batch_size)
+        self.max_in_engine = default if max_in_engine is None else max_in_engine
+        self.max_ready = default if max_ready is None else max_ready
+        self._ready: deque[Ready] = deque()
+        self._ready_events = 0
+        self._backlog: deque[tuple[int, int]] = deque()  # (row, events) to read back, in order
+        self._preparing = False  # a backlog row is being read back (rows after it must wait)
+        self._waiting = 0  # events submitted and not yet taken by the engine
         self._wake = threading.Condition()
         self._stopping = False
         self._snapshot: dict[str, Any] = engine.stats()
         self._settled: list[int] = []  # rows settled, not yet deleted from the outbox
-        self._thread = threading.Thread(target=self._run, name="relay-delivery", daemon=True)
+        self._threads = [
+            threading.Thread(target=self._send_loop, name="relay-delivery", daemon=True),
+            threading.Thread(target=self._prepare_loop, name="relay-prepare", daemon=True),
+        ]
 
     def start(self) -> Delivery:
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
         return self
 
     def submit(self, row: int, count: int, events: Events | None = None) -> None:
         """Row ``row`` (``count`` events) is stored; ``events`` saves reading it back. Called
-        by receiving threads: the transform happens here, outside the lock, when there is room
-        to keep the events in memory (checked again under the lock)."""
-        results = None
-        if events is not None and self._parsed + count <= self.max_in_memory:
-            results = self.engine.prepare(events)
+        by receiving threads: the transform happens here, outside the lock, when the row can
+        go straight to the ready queue (checked again under the lock)."""
+        prepared = self.engine.prepare(events) if events is not None and self._fits() else None
         with self._wake:
-            if results is not None and self._parsed + count <= self.max_in_memory:
-                self._parsed += count
+            if prepared is not None and self._fits():
+                self._make_ready(row, count, prepared)
             else:
-                events = results = None
-            self._intake.append((row, count, events, results))
+                self._backlog.append((row, count))
             self._waiting += count
-            self._wake.notify()
+            self._wake.notify_all()
+
+    def held(self) -> dict[str, int]:
+        """Events held in memory: in the engine (as of its last step), and prepared waiting for
+        it."""
+        with self._wake:
+            return {"engine": self._snapshot["queued"], "ready": self._ready_events}
 
     def stats(self) -> dict[str, Any]:
         snapshot = dict(self._snapshot)
@@ -89,26 +110,56 @@ class Delivery:
         """Stop after the request in flight (what is undelivered stays in the outbox)."""
         with self._wake:
             self._stopping = True
-            self._wake.notify()
-        if self._thread.is_alive():
-            self._thread.join(timeout_s)
+            self._wake.notify_all()
+        for thread in self._threads:
+            if thread.is_alive():
+                thread.join(timeout_s)
 
-    # -- the thread -----------------------------------------------------------------------------
-    def _run(self) -> None:
+    # -- under the lock -------------------------------------------------------------------------
+    def _fits(self) -> bool:
+        """A new row may skip the backlog: none waits before it and the ready queue has room."""
+        return not self._backlog and not self._preparing and self._ready_events < self.max_ready
+
+    def _make_ready(self, row: int, count: int, prepared: list[Prepared]) -> None:
+        self._ready.append((row, count, prepared))
+        self._ready_events += count
+
+    # -- the preparing thread -------------------------------------------------------------------
+    def _prepare_loop(self) -> None:
+        while (taken := self._next_backlog_row()) is not None:
+            row, count = taken
+            parsed = parse_events(self.outbox.body(row))
+            prepared = self.engine.prepare(parsed if isinstance(parsed, list) else [])
+            with self._wake:  # stored bodies are valid: ``parsed`` is a list
+                self._make_ready(row, count, prepared)
+                self._preparing = False
+                self._wake.notify_all()
+
+    def _next_backlog_row(self) -> tuple[int, int] | None:
+        """The oldest backlog row once the ready queue has room; None when stopping."""
+        with self._wake:
+            while not self._stopping and not (
+                self._backlog and self._ready_events < self.max_ready
+            ):
+                self._wake.wait(IDLE_WAKE_S)
+            if self._stopping:
+                return None
+            self._preparing = True
+            return self._backlog.popleft()
+
+    # -- the sending thread ---------------------------------------------------------------------
+    def _send_loop(self) -> None:
         while True:
             taken = self._take()
             if taken is None:
                 self._forget()
                 return
             now = self.clock.now()
-            for row, _, events, results in taken:
-                if events is None:
-                    parsed = parse_events(self.outbox.body(row))
-                    events = parsed if isinstance(parsed, list) else []  # stored bodies are valid
-                self.engine.accept(row, events, now, results)
+            for row, _, prepared in taken:
+                self.engine.accept(row, [], now, prepared)
             self.engine.step(self.clock.now())
             self._settled += self.engine.finished_rows()
-            if len(self._settled) >= FORGET_BATCH or not self._intake:
+            if len(self._settled) >= FORGET_BATCH or not self._waiting:
                 self._forget()
             self._snapshot = self.engine.stats()
 
@@ -118,27 +169,28 @@ class Delivery:
         rows, self._settled = self._settled, []
         self.outbox.forget(rows)
 
-    def _take(self) -> list[Waiting] | None:
-        """Rows to feed the engine (as many as it has room for) once there is something to do;
-        None when stopping."""
+    def _take(self) -> list[Ready] | None:
+        """Ready rows to feed the engine (as many as it has room for) once there is something
+        to do; None when stopping."""
         with self._wake:
-            while not self._stopping and not self._room_for_intake():
+            while not self._stopping and not self._room_for_ready():
                 wait = self.engine.due() - self.clock.now()
                 if wait <= 0:
                     break
                 self._wake.wait(IDLE_WAKE_S if math.isinf(wait) else min(wait, IDLE_WAKE_S))
             if self._stopping:
                 return None
-            room = self.max_in_memory - self.engine.tally.in_flight()
-            taken: list[Waiting] = []
-            while self._intake and room > 0:
-                waiting = self._intake.popleft()
-                _, count, events, _ = waiting
-                taken.append(waiting)
-                room -= count
-                self._waiting -= count
-                self._parsed -= count if events is not None else 0
+            room = self.max_in_engine - self.engine.tally.in_flight()
+            taken: list[Ready] = []
+            while self._ready and room > 0:
+                ready = self._ready.popleft()
+                taken.append(ready)
+                room -= ready[1]
+                self._waiting -= ready[1]
+                self._ready_events -= ready[1]
+            if taken:
+                self._wake.notify_all()  # the preparing thread may have room now
             return taken
 
-    def _room_for_intake(self) -> bool:
-        return bool(self._intake) and self.engine.tally.in_flight() < self.max_in_memory
+    def _room_for_ready(self) -> bool:
+        return bool(self._ready) and self.engine.tally.in_flight() < self.max_in_engine

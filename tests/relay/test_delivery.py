@@ -1,5 +1,6 @@
-"""The delivery thread keeps memory bounded whatever the backlog: rows beyond its budget wait as
-ids and are read back from the outbox when the engine has room; all are delivered in the end."""
+"""The delivery threads keep memory bounded whatever the backlog: rows beyond the budgets wait as
+ids and are read back from the outbox (and transformed) by the preparing thread as room frees up,
+never by the sending thread; all are delivered in the end, in the order they came."""
 
 from __future__ import annotations
 
@@ -10,12 +11,16 @@ from typing import Any
 
 import orjson
 
-from relay.delivery import Delivery
+from relay.delivery import MIN_BUDGET, Delivery, budget
 from relay.outbox import Outbox
 from simulator.clock import SystemClock
 from simulator.connector import ConnectorConfig, RetryPolicy, SinkResponse
+from simulator.currents.catalogue import Profile
 from simulator.relay import RelayEngine
+from simulator.transform import Result, transform
 from tests.relay.helpers import batch
+
+BACKOFF = RetryPolicy(backoff_base_s=0.05)
 
 
 class GatedSink:
@@ -32,27 +37,80 @@ class GatedSink:
         return SinkResponse(200, {"code": 200})
 
 
-def test_a_backlog_beyond_the_budget_waits_on_disk_and_is_all_delivered(tmp_path: Path) -> None:
-    sink = GatedSink()
+def _backlogged(
+    tmp_path: Path, sink: GatedSink, config: ConnectorConfig, rows: int = 20
+) -> tuple[Delivery, Outbox]:
+    """A started delivery (budgets of 250 events) with ``rows`` rows of 100 submitted while the
+    sink refuses, after the backlog has had time to build up."""
     outbox = Outbox(tmp_path)
-    config = ConnectorConfig(batch_wait_s=0.01, policy=RetryPolicy(backoff_base_s=0.05))
     engine = RelayEngine(sink, config, start=SystemClock().now())
-    delivery = Delivery(engine, outbox, SystemClock(), max_in_memory=250).start()
+    delivery = Delivery(engine, outbox, SystemClock(), max_in_engine=250, max_ready=250).start()
+    for start in range(0, rows * 100, 100):
+        body = batch(start)
+        row = outbox.append(body, 100, 0.0)
+        delivery.submit(row, 100, orjson.loads(body)["events"])
+    time.sleep(0.3)  # Amplitude refuses: the backlog builds up
+    return delivery, outbox
+
+
+def _drain(sink: GatedSink, outbox: Outbox) -> None:
+    sink.open.set()
+    deadline = time.monotonic() + 30
+    while outbox.count()[0] and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def test_a_backlog_beyond_the_budgets_waits_on_disk_and_is_all_delivered(tmp_path: Path) -> None:
+    sink = GatedSink()
+    config = ConnectorConfig(batch_wait_s=0.01, policy=BACKOFF)
+    delivery, outbox = _backlogged(tmp_path, sink, config)
     try:
-        for start in range(0, 2000, 100):
-            body = batch(start)
-            row = outbox.append(body, 100, 0.0)
-            delivery.submit(row, 100, orjson.loads(body)["events"])
-        time.sleep(0.3)  # Amplitude refuses: the backlog builds up
-        held = engine.tally.in_flight()
-        assert 0 < held <= 250 + 100  # the budget, give or take the last row taken
+        held = delivery.held()
+        assert 0 < held["engine"] <= 250 + 100  # the budget, give or take the last row taken
+        assert 0 < held["ready"] <= 250 + 100
         assert delivery.stats()["queued"] == 2000
-        sink.open.set()
-        deadline = time.monotonic() + 30
-        while outbox.count()[0] and time.monotonic() < deadline:
-            time.sleep(0.02)
+        _drain(sink, outbox)
         assert sorted(sink.delivered) == [f"ev-{n:08d}" for n in range(2000)]
         assert outbox.count() == (0, 0)
+        assert delivery.held() == {"engine": 0, "ready": 0}
     finally:
         delivery.stop()
         outbox.close()
+
+
+def test_rows_that_waited_on_disk_are_delivered_in_the_order_they_came(tmp_path: Path) -> None:
+    sink = GatedSink()
+    config = ConnectorConfig(batch_wait_s=0.01, policy=BACKOFF)
+    delivery, outbox = _backlogged(tmp_path, sink, config)
+    try:
+        _drain(sink, outbox)
+        assert sink.delivered == [f"ev-{n:08d}" for n in range(2000)]
+    finally:
+        delivery.stop()
+        outbox.close()
+
+
+def test_the_sending_thread_never_transforms_even_rows_read_back(tmp_path: Path) -> None:
+    threads: set[str] = set()
+
+    def recording(record: dict[str, Any], profile: Profile) -> Result:
+        threads.add(threading.current_thread().name)
+        return transform(record, profile)
+
+    sink = GatedSink()
+    config = ConnectorConfig(batch_wait_s=0.01, policy=BACKOFF, transformer=recording)
+    delivery, outbox = _backlogged(tmp_path, sink, config)
+    try:
+        _drain(sink, outbox)
+        assert len(sink.delivered) == 2000
+        assert "relay-prepare" in threads  # the backlog was read back and transformed there
+        assert "relay-delivery" not in threads
+    finally:
+        delivery.stop()
+        outbox.close()
+
+
+def test_each_budget_is_two_amplitude_batches_and_never_under_the_minimum() -> None:
+    assert budget(100) == MIN_BUDGET
+    assert budget(1000) == 2000
+    assert budget(2000) == 4000
