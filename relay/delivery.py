@@ -16,9 +16,10 @@ next due instant or the next ready row. ``stats`` is a snapshot refreshed after 
 Memory is bounded whatever the backlog (a 48-hour credential outage, Braze posting faster than
 Amplitude takes): the engine is fed only while it holds fewer than ``max_in_engine`` events, at
 most ``max_ready`` events wait prepared (give or take one row each), and only as their identity
-and Amplitude event (``Prepared``); everything else waits on disk, in the outbox, as a row id in
-memory. Each budget is two Amplitude batches (at least 1,000 events, ``budget``): one request is
-in flight at a time, so more would only hold memory, not speed anything up.
+and Amplitude event (``Prepared``); everything else waits on disk, in the outbox, and in memory
+as part of a run of row ids (``RowRuns``: a few runs, however many rows). Each budget is two
+Amplitude batches (at least 1,000 events, ``budget``): one request is in flight at a time, so
+more would only hold memory, not speed anything up.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import threading
 from collections import deque
 from typing import Any
 
+from relay.backlog import RowRuns
 from relay.outbox import Outbox
 from simulator.clock import Clock
 from simulator.relay import Prepared, RelayEngine, parse_events
@@ -65,7 +67,7 @@ class Delivery:
         self.max_ready = default if max_ready is None else max_ready
         self._ready: deque[Ready] = deque()
         self._ready_events = 0
-        self._backlog: deque[tuple[int, int]] = deque()  # (row, events) to read back, in order
+        self._backlog = RowRuns()  # rows to read back from the outbox, in order
         self._preparing = False  # a backlog row is being read back (rows after it must wait)
         self._waiting = 0  # events submitted and not yet taken by the engine
         self._wake = threading.Condition()
@@ -91,15 +93,20 @@ class Delivery:
             if prepared is not None and self._fits():
                 self._make_ready(row, count, prepared)
             else:
-                self._backlog.append((row, count))
+                self._backlog.append(row)
             self._waiting += count
             self._wake.notify_all()
 
     def held(self) -> dict[str, int]:
-        """Events held in memory: in the engine (as of its last step), and prepared waiting for
-        it."""
+        """What is held in memory: events in the engine (as of its last step) and prepared
+        waiting for it; the rows waiting on disk, and the runs of ids that stand for them."""
         with self._wake:
-            return {"engine": self._snapshot["queued"], "ready": self._ready_events}
+            return {
+                "engine": self._snapshot["queued"],
+                "ready": self._ready_events,
+                "backlog_rows": len(self._backlog),
+                "backlog_runs": self._backlog.runs(),
+            }
 
     def stats(self) -> dict[str, Any]:
         snapshot = dict(self._snapshot)
@@ -126,16 +133,16 @@ class Delivery:
 
     # -- the preparing thread -------------------------------------------------------------------
     def _prepare_loop(self) -> None:
-        while (taken := self._next_backlog_row()) is not None:
-            row, count = taken
-            parsed = parse_events(self.outbox.body(row))
+        while (row := self._next_backlog_row()) is not None:
+            count, body = self.outbox.read(row)
+            parsed = parse_events(body)
             prepared = self.engine.prepare(parsed if isinstance(parsed, list) else [])
             with self._wake:  # stored bodies are valid: ``parsed`` is a list
                 self._make_ready(row, count, prepared)
                 self._preparing = False
                 self._wake.notify_all()
 
-    def _next_backlog_row(self) -> tuple[int, int] | None:
+    def _next_backlog_row(self) -> int | None:
         """The oldest backlog row once the ready queue has room; None when stopping."""
         with self._wake:
             while not self._stopping and not (

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 FILE_NAME = "outbox.sqlite3"
+PAGE_ROWS = 10_000  # rows ``pending`` reads at a time
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
     row INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -76,20 +77,30 @@ class Outbox:
             self._db.executemany("DELETE FROM outbox WHERE row = ?", [(r,) for r in rows])
             self._db.execute("COMMIT")
 
-    def pending(self) -> Iterator[tuple[int, int]]:
-        """(row, events) of the rows not yet settled, oldest first (their bodies stay on disk
-        until ``body`` is asked for them)."""
-        with self._lock:
-            found = self._db.execute("SELECT row, events FROM outbox ORDER BY row").fetchall()
-        yield from found
+    def pending(self, page: int = PAGE_ROWS) -> Iterator[tuple[int, int]]:
+        """(row, events) of the rows not yet settled, oldest first, read ``page`` rows at a
+        time (a backlog of days is not loaded whole; bodies stay on disk until ``read``)."""
+        after = 0
+        while True:
+            with self._lock:
+                found = self._db.execute(
+                    "SELECT row, events FROM outbox WHERE row > ? ORDER BY row LIMIT ?",
+                    (after, page),
+                ).fetchall()
+            yield from found
+            if len(found) < page:
+                return
+            after = found[-1][0]
 
-    def body(self, row: int) -> bytes:
-        """The stored request body of ``row``."""
+    def read(self, row: int) -> tuple[int, bytes]:
+        """The events counted in ``row`` and its stored request body."""
         with self._lock:
-            found = self._db.execute("SELECT body FROM outbox WHERE row = ?", (row,)).fetchone()
+            found = self._db.execute(
+                "SELECT events, body FROM outbox WHERE row = ?", (row,)
+            ).fetchone()
         if found is None:
             raise KeyError(row)
-        return bytes(found[0])
+        return int(found[0]), bytes(found[1])
 
     def count(self) -> tuple[int, int]:
         """Rows and events stored."""

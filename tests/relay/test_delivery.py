@@ -69,10 +69,12 @@ def test_a_backlog_beyond_the_budgets_waits_on_disk_and_is_all_delivered(tmp_pat
         assert 0 < held["engine"] <= 250 + 100  # the budget, give or take the last row taken
         assert 0 < held["ready"] <= 250 + 100
         assert delivery.stats()["queued"] == 2000
+        assert held["backlog_rows"] > 0  # the rest waits on disk, as one run of row ids
+        assert held["backlog_runs"] == 1
         _drain(sink, outbox)
         assert sorted(sink.delivered) == [f"ev-{n:08d}" for n in range(2000)]
         assert outbox.count() == (0, 0)
-        assert delivery.held() == {"engine": 0, "ready": 0}
+        assert delivery.held() == {"engine": 0, "ready": 0, "backlog_rows": 0, "backlog_runs": 0}
     finally:
         delivery.stop()
         outbox.close()
@@ -107,6 +109,19 @@ def test_the_sending_thread_never_transforms_even_rows_read_back(tmp_path: Path)
         assert "relay-delivery" not in threads
     finally:
         delivery.stop()
+        outbox.close()
+
+
+def test_rows_left_by_a_previous_run_are_read_back_page_by_page_oldest_first(
+    tmp_path: Path,
+) -> None:
+    outbox = Outbox(tmp_path)
+    try:
+        rows = [outbox.append(batch(n, size=1), 1, 0.0) for n in range(25)]
+        outbox.forget(rows[3:5])
+        assert list(outbox.pending(page=4)) == [(row, 1) for row in rows[:3] + rows[5:]]
+        assert outbox.read(rows[0]) == (1, batch(0, size=1))
+    finally:
         outbox.close()
 
 
