@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
+from tests.cli.commands import start_interruptible
 from tests.cli.test_shared_mock import assert_real_time, mock, neighbour_sends, neighbour_total
 
 __all__ = ["mock"]  # the served-mock fixture, shared with the other good-neighbour tests
@@ -43,9 +44,7 @@ def test_load_taking_over_keeps_the_neighbours_data_and_gives_the_clock_back(
 
 @pytest.mark.load
 def test_ctrl_c_during_load_is_one_line_and_leaves_no_report(tmp_path: Path) -> None:
-    argv = [sys.executable, "-m", "cli", "load", "steady", "--reports", "r"]
-    proc = subprocess.Popen(argv, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)  # fmt: skip
+    proc = start_interruptible(["load", "steady", "--reports", "r"], tmp_path)
     deadline = time.monotonic() + 120
     while not list((tmp_path / "r").glob(".steady.*.part/steady/locust*")):  # Locust is running
         assert proc.poll() is None and time.monotonic() < deadline

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
+from tests.cli.commands import start_interruptible
 from tests.cli.records import PUSH
 
 REPO = Path(__file__).resolve().parents[2]
@@ -119,9 +120,7 @@ def test_a_complete_output_replaces_the_previous_one(capsys, events: Path) -> No
 
 def _interrupt_when_started(argv: list[str], folder: Path) -> subprocess.CompletedProcess[str]:
     """Run the CLI, press Ctrl-C (SIGINT to its process group) once its temporary exists."""
-    proc = subprocess.Popen([sys.executable, "-m", "cli", *argv], cwd=folder, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)  # fmt: skip
+    proc = start_interruptible(argv, folder)
     deadline = time.monotonic() + 60
     while not any(p.name.endswith(".part") for p in folder.iterdir()):
         assert proc.poll() is None and time.monotonic() < deadline, "never started writing"

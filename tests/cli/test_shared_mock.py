@@ -20,6 +20,7 @@ import requests
 from cli.main import main
 from mocks.app import create_app
 from mocks.server import Server
+from tests.cli.commands import start_interruptible
 
 NEIGHBOUR = "neighbour-key"
 SIMULATE = ["simulate", "amplitude-5xx-storm", "--events", "300", "--hours", "2h",
@@ -97,8 +98,7 @@ def test_a_moved_clock_is_put_back_with_its_own_speed_and_offset(capsys, mock) -
 
 def test_ctrl_c_during_simulate_url_gives_the_clock_back(mock) -> None:
     argv = [*SIMULATE[:2], "--events", "200000", "--hours", "72h", "--url", mock]
-    proc = subprocess.Popen([sys.executable, "-m", "cli", *argv], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+    proc = start_interruptible(argv)
     deadline = time.monotonic() + 60
     while clock(mock)["scale"] != 0.0:  # the run has frozen the clock: it is driving it
         assert proc.poll() is None and time.monotonic() < deadline
