@@ -40,7 +40,7 @@ MIN_BUDGET = 1_000  # events, whatever the batch size (rows come ~100 events at 
 FORGET_BATCH = 32  # settled rows deleted together while rows wait (at once when none waits)
 
 Events = list[dict[str, Any]]
-Ready = tuple[int, int, list[Prepared]]  # row, events in it, the events prepared
+Ready = tuple[int, int, float | None, list[Prepared]]  # row, events, accepted at, prepared
 
 
 def budget(batch_size: int) -> int:
@@ -84,14 +84,22 @@ class Delivery:
             thread.start()
         return self
 
-    def submit(self, row: int, count: int, events: Events | None = None) -> None:
-        """Row ``row`` (``count`` events) is stored; ``events`` saves reading it back. Called
-        by receiving threads: the transform happens here, outside the lock, when the row can
-        go straight to the ready queue (checked again under the lock)."""
+    def submit(
+        self,
+        row: int,
+        count: int,
+        events: Events | None = None,
+        accepted_at: float | None = None,
+    ) -> None:
+        """Row ``row`` (``count`` events, accepted at ``accepted_at``; default: when the
+        engine takes it) is stored; ``events`` saves reading it back. Called by receiving
+        threads: the transform happens here, outside the lock, when the row can go straight to
+        the ready queue (checked again under the lock). A row submitted without its events is
+        read back, ``accepted_at`` included."""
         prepared = self.engine.prepare(events) if events is not None and self._fits() else None
         with self._wake:
             if prepared is not None and self._fits():
-                self._make_ready(row, count, prepared)
+                self._make_ready((row, count, accepted_at, prepared))
             else:
                 self._backlog.append(row)
             self._waiting += count
@@ -127,18 +135,18 @@ class Delivery:
         """A new row may skip the backlog: none waits before it and the ready queue has room."""
         return not self._backlog and not self._preparing and self._ready_events < self.max_ready
 
-    def _make_ready(self, row: int, count: int, prepared: list[Prepared]) -> None:
-        self._ready.append((row, count, prepared))
-        self._ready_events += count
+    def _make_ready(self, ready: Ready) -> None:
+        self._ready.append(ready)
+        self._ready_events += ready[1]
 
     # -- the preparing thread -------------------------------------------------------------------
     def _prepare_loop(self) -> None:
         while (row := self._next_backlog_row()) is not None:
-            count, body = self.outbox.read(row)
-            parsed = parse_events(body)
+            stored = self.outbox.read(row)
+            parsed = parse_events(stored.body)
             prepared = self.engine.prepare(parsed if isinstance(parsed, list) else [])
             with self._wake:  # stored bodies are valid: ``parsed`` is a list
-                self._make_ready(row, count, prepared)
+                self._make_ready((row, stored.events, stored.accepted_at, prepared))
                 self._preparing = False
                 self._wake.notify_all()
 
@@ -162,8 +170,8 @@ class Delivery:
                 self._forget()
                 return
             now = self.clock.now()
-            for row, _, prepared in taken:
-                self.engine.accept(row, [], now, prepared)
+            for row, _, accepted_at, prepared in taken:
+                self.engine.accept(row, [], now, prepared, accepted_at=accepted_at)
             self.engine.step(self.clock.now())
             self._settled += self.engine.finished_rows()
             if len(self._settled) >= FORGET_BATCH or not self._waiting:

@@ -21,6 +21,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 FILE_NAME = "outbox.sqlite3"
 PAGE_ROWS = 10_000  # rows ``pending`` reads at a time
@@ -32,6 +33,14 @@ CREATE TABLE IF NOT EXISTS outbox (
     body BLOB NOT NULL
 )
 """
+
+
+class Stored(NamedTuple):
+    """One stored row: its events' count, when it was accepted, and the body as received."""
+
+    events: int
+    accepted_at: float
+    body: bytes
 
 
 class OutboxError(Exception):
@@ -92,15 +101,15 @@ class Outbox:
                 return
             after = found[-1][0]
 
-    def read(self, row: int) -> tuple[int, bytes]:
-        """The events counted in ``row`` and its stored request body."""
+    def read(self, row: int) -> Stored:
+        """What was stored as ``row``."""
         with self._lock:
             found = self._db.execute(
-                "SELECT events, body FROM outbox WHERE row = ?", (row,)
+                "SELECT events, accepted_at, body FROM outbox WHERE row = ?", (row,)
             ).fetchone()
         if found is None:
             raise KeyError(row)
-        return int(found[0]), bytes(found[1])
+        return Stored(int(found[0]), float(found[1]), bytes(found[2]))
 
     def count(self) -> tuple[int, int]:
         """Rows and events stored."""

@@ -66,11 +66,12 @@ class Service:
         """Braze's contract; an accepted body is committed to the outbox before we answer."""
         answer = receive(body, authorization, self.token)
         if answer.accepted:
+            accepted_at = self.clock.now()
             try:
-                row = self.outbox.append(body, len(answer.events), self.clock.now())
+                row = self.outbox.append(body, len(answer.events), accepted_at)
             except Exception as exc:  # disk full, I/O error: Braze must retry, not lose it
                 return Answer(503, {"code": 503, "error": f"outbox unavailable: {exc}"})
-            self.delivery.submit(row, len(answer.events), answer.events)
+            self.delivery.submit(row, len(answer.events), answer.events, accepted_at)
         with self._lock:
             self.accepted += len(answer.events) if answer.accepted else 0
             self.refused += answer.status == 401

@@ -214,12 +214,17 @@ class Connector:
         device_class: str,
         result: Result,
         now: float,
+        *,
+        produced_at: float | None = None,
     ) -> None:
         """``offer`` for an event already reduced to its identity and transformer result (the
-        relay transforms in other threads and keeps only this much per waiting event)."""
+        relay transforms in other threads and keeps only this much per waiting event).
+        ``produced_at``: when the event was handed over, if before ``now`` (the relay's rows wait
+        on disk; the horizons count from it)."""
         if event_id is None:
             event_id = f"#{len(self.ledger)}"
-        entry = self.ledger.produce(event_id, now, device, device_class)
+        produced = now if produced_at is None else produced_at
+        entry = self.ledger.produce(event_id, produced, device, device_class)
         if isinstance(result, Skipped):
             self.ledger.skip(entry, f"{result.code}: {result.reason}")
             return

@@ -101,17 +101,21 @@ class RelayEngine:
         events: list[dict[str, Any]],
         wall: float,
         prepared: list[Prepared] | None = None,
+        *,
+        accepted_at: float | None = None,
     ) -> None:
         """Produce the events of stored row ``row`` (transformed, batched or skipped);
         ``prepared``: ``prepare(events)``, when it was done already (``events`` is then not
-        read and may be empty)."""
+        read and may be empty); ``accepted_at``: when the relay accepted the row (default:
+        now), the instant its events count as produced."""
         now = self._now(wall)
+        produced = now if accepted_at is None else min(accepted_at, now)
         if prepared is None:
             prepared = self.prepare(events)
         self.tally.open_row(row)
         offer = self.connector.offer_result
         for event_id, device, device_class, result in prepared:
-            offer(event_id, device, device_class, result, now)
+            offer(event_id, device, device_class, result, now, produced_at=produced)
         self.tally.close_row()
         self.accepted += len(prepared)
         self.rows += 1

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 
 from relay.delivery import MIN_BUDGET, Delivery, budget
 from relay.outbox import Outbox
@@ -21,6 +22,7 @@ from simulator.transform import Result, transform
 from tests.relay.helpers import batch
 
 BACKOFF = RetryPolicy(backoff_base_s=0.05)
+ACCEPTED_AT = 1_000.0  # row ``n`` (from 0) is accepted at ACCEPTED_AT + 100 n
 
 
 class GatedSink:
@@ -47,8 +49,8 @@ def _backlogged(
     delivery = Delivery(engine, outbox, SystemClock(), max_in_engine=250, max_ready=250).start()
     for start in range(0, rows * 100, 100):
         body = batch(start)
-        row = outbox.append(body, 100, 0.0)
-        delivery.submit(row, 100, orjson.loads(body)["events"])
+        row = outbox.append(body, 100, ACCEPTED_AT + start)
+        delivery.submit(row, 100, orjson.loads(body)["events"], ACCEPTED_AT + start)
     time.sleep(0.3)  # Amplitude refuses: the backlog builds up
     return delivery, outbox
 
@@ -120,8 +122,33 @@ def test_rows_left_by_a_previous_run_are_read_back_page_by_page_oldest_first(
         rows = [outbox.append(batch(n, size=1), 1, 0.0) for n in range(25)]
         outbox.forget(rows[3:5])
         assert list(outbox.pending(page=4)) == [(row, 1) for row in rows[:3] + rows[5:]]
-        assert outbox.read(rows[0]) == (1, batch(0, size=1))
+        assert outbox.read(rows[0]) == (1, 0.0, batch(0, size=1))  # events, accepted at, body
     finally:
+        outbox.close()
+
+
+def test_every_row_reaches_the_engine_with_the_instant_it_was_accepted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read back or not: the horizons count from acceptance, not from when room freed up."""
+    fed: dict[int, float | None] = {}
+    accept = RelayEngine.accept
+
+    def recording(self: RelayEngine, row: int, *args: Any, **kwargs: Any) -> None:
+        fed[row] = kwargs.get("accepted_at")
+        accept(self, row, *args, **kwargs)
+
+    monkeypatch.setattr(RelayEngine, "accept", recording)
+    sink = GatedSink()
+    delivery, outbox = _backlogged(
+        tmp_path, sink, ConnectorConfig(batch_wait_s=0.01, policy=BACKOFF)
+    )
+    try:
+        assert delivery.held()["backlog_rows"] > 0  # some rows are read back
+        _drain(sink, outbox)
+        assert fed == {row: ACCEPTED_AT + 100 * (row - 1) for row in range(1, 21)}
+    finally:
+        delivery.stop()
         outbox.close()
 
 

@@ -229,3 +229,34 @@ def test_an_event_without_an_id_or_device_is_still_counted_and_its_row_finishes(
     relay.accept(1, [], T0, [prepared])
     assert relay.stats()["skipped_by_reason"] == {"malformed": 1}
     assert relay.finished_rows() == [1]
+
+
+class Refusing:
+    """Amplitude refusing the key, for ever."""
+
+    def send(self, api_key, events):
+        return invalid_key(api_key)
+
+
+def _run_until(relay, end):
+    while relay.due() <= end:
+        relay.step(relay.due())
+
+
+HORIZON = 48 * 3600.0
+
+
+@pytest.mark.parametrize("fed_after_h", [0, 10, 47])
+def test_a_row_that_waited_on_disk_is_dropped_one_horizon_after_the_first_failure_it_saw(
+    fed_after_h,
+):
+    relay = engine(Refusing(), batch_size=1)
+    relay.accept(1, [envelope(0)], T0)
+    relay.step(T0)  # the key is refused at T0: every event the relay holds is covered
+    relay.accept(2, [envelope(1)], T0 + 1, accepted_at=T0 + 1)  # stored, engine full
+    _run_until(relay, T0 + fed_after_h * 3600)
+    relay.accept(3, [envelope(2)], T0 + fed_after_h * 3600 + 1, accepted_at=T0 + 1)
+    # the first failure after T0 + 1 came within 300 s; the drop, at the next attempt after that
+    _run_until(relay, T0 + HORIZON + 2 * 300 + 1)
+    assert relay.stats()["dropped_by_reason"] == {"credentials_expired": 3}
+    assert relay.finished_rows() == [1, 2, 3]
