@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import deque
-from typing import Any
+from typing import Any, NamedTuple
 
 from relay.backlog import RowRuns
 from relay.outbox import Outbox
@@ -40,7 +40,15 @@ MIN_BUDGET = 1_000  # events, whatever the batch size (rows come ~100 events at 
 FORGET_BATCH = 32  # settled rows deleted together while rows wait (at once when none waits)
 
 Events = list[dict[str, Any]]
-Ready = tuple[int, int, float | None, list[Prepared]]  # row, events, accepted at, prepared
+
+
+class Ready(NamedTuple):
+    """A row waiting for room in the engine, its events transformed."""
+
+    row: int
+    events: int
+    accepted_at: float | None  # None: when the engine takes it
+    prepared: list[Prepared]
 
 
 def budget(batch_size: int) -> int:
@@ -99,7 +107,7 @@ class Delivery:
         prepared = self.engine.prepare(events) if events is not None and self._fits() else None
         with self._wake:
             if prepared is not None and self._fits():
-                self._make_ready((row, count, accepted_at, prepared))
+                self._make_ready(Ready(row, count, accepted_at, prepared))
             else:
                 self._backlog.append(row)
             self._waiting += count
@@ -137,7 +145,7 @@ class Delivery:
 
     def _make_ready(self, ready: Ready) -> None:
         self._ready.append(ready)
-        self._ready_events += ready[1]
+        self._ready_events += ready.events
 
     # -- the preparing thread -------------------------------------------------------------------
     def _prepare_loop(self) -> None:
@@ -146,7 +154,7 @@ class Delivery:
             parsed = parse_events(stored.body)
             prepared = self.engine.prepare(parsed if isinstance(parsed, list) else [])
             with self._wake:  # stored bodies are valid: ``parsed`` is a list
-                self._make_ready((row, stored.events, stored.accepted_at, prepared))
+                self._make_ready(Ready(row, stored.events, stored.accepted_at, prepared))
                 self._preparing = False
                 self._wake.notify_all()
 
@@ -171,7 +179,7 @@ class Delivery:
                 return
             now = self.clock.now()
             for row, _, accepted_at, prepared in taken:
-                self.engine.accept(row, [], now, prepared, accepted_at=accepted_at)
+                self.engine.accept_prepared(row, prepared, now, accepted_at=accepted_at)
             self.engine.step(self.clock.now())
             self._settled += self.engine.finished_rows()
             if len(self._settled) >= FORGET_BATCH or not self._waiting:
@@ -200,9 +208,9 @@ class Delivery:
             while self._ready and room > 0:
                 ready = self._ready.popleft()
                 taken.append(ready)
-                room -= ready[1]
-                self._waiting -= ready[1]
-                self._ready_events -= ready[1]
+                room -= ready.events
+                self._waiting -= ready.events
+                self._ready_events -= ready.events
             if taken:
                 self._wake.notify_all()  # the preparing thread may have room now
             return taken

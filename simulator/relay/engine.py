@@ -3,8 +3,9 @@
 ``RelayEngine`` is the connector model (``simulator.connector.Connector``: the Batcher, Braze's
 retry table, the throttle strategies, the horizons) with a counting ledger (``Tally``) that maps
 each event back to the stored batch (outbox *row*) it came from. The shell feeds it accepted rows
-(``accept``), calls ``step`` when ``due`` says something is due (one request per step, so each
-request is stamped with the time it really went out), and forgets rows ``finished_rows`` names.
+(``accept``; ``accept_prepared`` when ``prepare`` ran elsewhere), calls ``step`` when ``due`` says
+something is due (one request per step, so each request is stamped with the time it really went
+out), and forgets rows ``finished_rows`` names.
 
 Time: the shell passes wall-clock readings; the engine never lets its own time go backwards (a
 wall clock can step back, and the connector's failure logs must stay in time order).
@@ -83,9 +84,9 @@ class RelayEngine:
         return self.clock.now()
 
     def prepare(self, events: list[dict[str, Any]]) -> list[Prepared]:
-        """``events`` transformed and reduced to what ``accept`` needs. Safe from any thread (it
-        only reads the configuration; the transformer must be a pure function, as the reference
-        is), so a relay transforms in other threads while its sending thread waits on
+        """``events`` transformed and reduced to what ``accept_prepared`` needs. Safe from any
+        thread (it only reads the configuration; the transformer must be a pure function, as the
+        reference is), so a relay transforms in other threads while its sending thread waits on
         Amplitude."""
         connector = self.connector
         transformer, profile = connector.config.transformer, connector.config.profile
@@ -100,18 +101,25 @@ class RelayEngine:
         row: int,
         events: list[dict[str, Any]],
         wall: float,
-        prepared: list[Prepared] | None = None,
         *,
         accepted_at: float | None = None,
     ) -> None:
         """Produce the events of stored row ``row`` (transformed, batched or skipped);
-        ``prepared``: ``prepare(events)``, when it was done already (``events`` is then not
-        read and may be empty); ``accepted_at``: when the relay accepted the row (default:
-        now), the instant its events count as produced."""
+        ``accepted_at``: when the relay accepted the row (default: now), the instant its events
+        count as produced."""
+        self.accept_prepared(row, self.prepare(events), wall, accepted_at=accepted_at)
+
+    def accept_prepared(
+        self,
+        row: int,
+        prepared: list[Prepared],
+        wall: float,
+        *,
+        accepted_at: float | None = None,
+    ) -> None:
+        """``accept`` for events ``prepare`` has already transformed (in another thread)."""
         now = self._now(wall)
         produced = now if accepted_at is None else min(accepted_at, now)
-        if prepared is None:
-            prepared = self.prepare(events)
         self.tally.open_row(row)
         offer = self.connector.offer_result
         for event_id, device, device_class, result in prepared:

@@ -132,13 +132,13 @@ def test_every_row_reaches_the_engine_with_the_instant_it_was_accepted(
 ) -> None:
     """Read back or not: the horizons count from acceptance, not from when room freed up."""
     fed: dict[int, float | None] = {}
-    accept = RelayEngine.accept
+    accept = RelayEngine.accept_prepared
 
     def recording(self: RelayEngine, row: int, *args: Any, **kwargs: Any) -> None:
         fed[row] = kwargs.get("accepted_at")
         accept(self, row, *args, **kwargs)
 
-    monkeypatch.setattr(RelayEngine, "accept", recording)
+    monkeypatch.setattr(RelayEngine, "accept_prepared", recording)
     sink = GatedSink()
     delivery, outbox = _backlogged(
         tmp_path, sink, ConnectorConfig(batch_wait_s=0.01, policy=BACKOFF)

@@ -192,7 +192,10 @@ def test_results_prepared_beforehand_are_sent_as_if_the_engine_had_transformed()
     for prepared in (False, True):
         sink = Recording()
         relay = engine(sink, batch_size=50)
-        relay.accept(1, mixed, T0, relay.prepare(mixed) if prepared else None)
+        if prepared:
+            relay.accept_prepared(1, relay.prepare(mixed), T0)
+        else:
+            relay.accept(1, mixed, T0)
         while relay.due() <= T0 + 1:
             relay.step(T0 + 1)
         runs.append((sink.requests, relay.stats(), relay.finished_rows()))
@@ -206,7 +209,7 @@ def test_prepare_turns_a_raising_transformer_into_a_skip_too():
 
     relay = engine(Sink(), transformer=fragile)
     [result] = relay.prepare([envelope(0)])
-    relay.accept(1, [envelope(0)], T0, [result])
+    relay.accept_prepared(1, [result], T0)
     assert relay.stats()["skipped_by_reason"] == {"transformer_error": 1}
 
 
@@ -226,7 +229,7 @@ def test_an_event_without_an_id_or_device_is_still_counted_and_its_row_finishes(
     relay = engine(Sink())
     [prepared] = relay.prepare([record])
     assert (prepared.event_id, prepared.device) == (None, None)
-    relay.accept(1, [], T0, [prepared])
+    relay.accept_prepared(1, [prepared], T0)
     assert relay.stats()["skipped_by_reason"] == {"malformed": 1}
     assert relay.finished_rows() == [1]
 
