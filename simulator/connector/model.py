@@ -199,11 +199,9 @@ class Connector:
             return float(t)
         return now
 
-    def offer(self, record: dict[str, Any], now: float, result: Result | None = None) -> None:
-        """Produce one Currents event at ``now``: transform it, then batch it (or skip it).
-        ``result``: the transformer's result for ``record`` when the caller already has it."""
-        if result is None:
-            result = self.config.transformer(record, self.config.profile)
+    def offer(self, record: dict[str, Any], now: float) -> None:
+        """Produce one Currents event at ``now``: transform it, then batch it (or skip it)."""
+        result = self.config.transformer(record, self.config.profile)
         event_id, device = identity(record)
         self.offer_result(event_id, device, self.classify_device(record), result, now)
 
