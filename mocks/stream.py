@@ -14,7 +14,8 @@ counts of the selected keys, the events/s timeline of the last minutes, the cloc
 A stream holds one server thread, so it never lives forever: it ends after ``max_s`` (the
 browser reconnects by itself, ``retry: 1000``), writes at least once a second (stats or a
 comment) so a closed connection is noticed within a second, and at most ``MAX_STREAMS`` streams
-run at once (503 beyond: the other threads stay free for ingestion).
+run at once (beyond, a request waits up to ``SLOT_WAIT_S`` for a slot, then gets 503: the other
+threads stay free for ingestion).
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ bp = Blueprint("mock_stream", __name__, url_prefix="/_mock")
 SEMAPHORE = "stream_slots"
 CLOSING = "streams_closing"  # set when the server closes: every stream ends
 MAX_STREAMS = 4  # app.config["MAX_STREAMS"] overrides
+# A page reloaded (or opened right after another closed) asks for a stream while the server has not
+# yet noticed the old one is gone (at its next write, within a second): it waits this long for
+# the slot rather than getting a 503 its browser logs as an error.
+SLOT_WAIT_S = 2.0
 DEFAULT_LIFETIME_S = 120.0
 MAX_LIFETIME_S = 3600.0
 TICK_S = 1.0  # stats / heartbeat period
@@ -112,7 +117,7 @@ def stream() -> Response:
         raise StreamError(f"topics must be among {', '.join(TOPICS)}")
     start = _resume(args, request.headers.get("Last-Event-ID"), model)
     slots: threading.BoundedSemaphore = current_app.extensions[SEMAPHORE]
-    if not slots.acquire(blocking=False):
+    if not slots.acquire(timeout=SLOT_WAIT_S):
         return json_response({"code": 503, "error": "too many streams open"}, 503)
     feed = Feed(model, filters, topics, start, current_app.extensions[CLOSING])
     return Response(

@@ -107,6 +107,13 @@ def test_streams_beyond_the_cap_get_503_and_a_closed_stream_frees_its_slot(one_s
         time.sleep(0.2)
 
 
+def test_a_stream_asked_for_as_another_ends_waits_for_its_slot_instead_of_503(one_slot, http):
+    with _open(http, one_slot.url, max_s=0.5) as ending:  # a page being reloaded
+        assert ending.status_code == 200
+        with _open(http, one_slot.url, max_s=0.2) as next_page:
+            assert next_page.status_code == 200
+
+
 def test_head_requests_never_use_up_the_stream_slots(one_slot, http):
     for _ in range(3):  # a body never iterated still gives its slot back
         assert http.head(f"{one_slot.url}/_mock/stream", timeout=5).status_code == 200
